@@ -1,0 +1,20 @@
+/** Three tiers, one command: `npm test` runs unit, integration (real Redis) and e2e (whole app over HTTP). */
+const common = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^@app/notify-emulator(|/.*)$': '<rootDir>/libs/notify-emulator/src$1',
+    '^@app/notify(|/.*)$': '<rootDir>/libs/notify/src$1',
+  },
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{src,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+  testTimeout: 30000,
+};

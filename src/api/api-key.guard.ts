@@ -1,0 +1,49 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { FastifyRequest } from 'fastify';
+import { Unauthorized } from '../common/domain-error';
+import { Settings } from '../config/settings';
+
+const SANDBOX_KEY = 'sandbox';
+type AuthenticatedRequest = FastifyRequest & { clientId?: string };
+
+/**
+ * `Authorization: Bearer <key>`. Keys are configured as SHA-256 digests (API_KEYS=name:sha256hex), compared in
+ * constant time; the key's name is the API client that owns the verifications it creates.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate, OnModuleInit {
+  private readonly keys: { name: string; sha256: Buffer }[];
+
+  constructor(private readonly settings: Settings) {
+    this.keys = [...settings.auth.apiKeys];
+    if (settings.auth.sandboxKey) {
+      this.keys.push({ name: SANDBOX_KEY, sha256: createHash('sha256').update(SANDBOX_KEY).digest() });
+    }
+  }
+
+  onModuleInit(): void {
+    if (this.settings.auth.sandboxKey) {
+      new Logger(ApiKeyGuard.name).warn('Sandbox mode without API_KEYS: the API key "sandbox" is accepted.');
+    }
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(request.headers.authorization ?? '');
+    if (!match) throw new Unauthorized();
+    const digest = createHash('sha256').update(match[1]).digest();
+    let owner: string | undefined;
+    for (const key of this.keys) if (timingSafeEqual(key.sha256, digest)) owner = key.name;
+    if (!owner) throw new Unauthorized();
+    request.clientId = owner;
+    return true;
+  }
+}
+
+/** The API client that the guard authenticated. */
+export const ClientId = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const clientId = context.switchToHttp().getRequest<AuthenticatedRequest>().clientId;
+  if (!clientId) throw new Unauthorized();
+  return clientId;
+});

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiModule } from './api/api.module';
+import { ProblemFilter } from './api/problem.filter';
+import { loggerParams } from './common/logging';
+import { AppConfigModule } from './config/config.module';
+import { Settings } from './config/settings';
+import { RedisModule } from './redis/redis.module';
+
+@Module({})
+export class AppModule {
+  /** `env` overrides the process environment: tests and tools boot the app with their own settings. */
+  static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({ inject: [Settings], useFactory: loggerParams }),
+        RedisModule,
+        ApiModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, in one place. `.env.example` mirrors this class line by line;
+ * the README documents each one.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
+  BODY_LIMIT_BYTES = 16384;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9:_-]{0,64}$/, { message: 'REDIS_KEY_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  REDIS_KEY_PREFIX = 'otp:';
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  REDIS_COMMAND_TIMEOUT_MS = 1000;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^([A-Za-z0-9_.-]+:[0-9a-f]{64})(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$/, {
+    message: 'API_KEYS must be comma-separated name:sha256hex pairs (npm run api-key prints one)',
+  })
+  API_KEYS?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'OTP_HASH_SECRET must be at least 32 characters' })
+  OTP_HASH_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  OTP_TTL_SECONDS = 600;
+
+  @Transform(toInt) @IsInt() @Min(4) @Max(10)
+  OTP_CODE_LENGTH = 6;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  OTP_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  OTP_MAX_FAILED_CHECKS_PER_NUMBER = 15;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  OTP_FAILED_CHECKS_WINDOW_SECONDS = 86400;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  RESEND_COOLDOWN_SECONDS = 30;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  MAX_SENDS_PER_VERIFICATION = 5;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  STATUS_RETENTION_SECONDS = 86400;
+
+  @Transform(toBool) @IsBoolean()
+  AUTO_VOICE_ON_RESEND = true;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
+  ARGON2_MEMORY_KIB = 19456;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  ARGON2_TIME_COST = 2;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  ARGON2_PARALLELISM = 1;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, { message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes' })
+  ALLOWED_COUNTRIES?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
+    message: 'NOTIFY_CONFIGURATION_ID must be a Notify configuration id or ARN',
+  })
+  NOTIFY_CONFIGURATION_ID?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' })
+  NOTIFY_ENDPOINT?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(64)
+  NOTIFY_CONFIGURATION_SET_NAME?: string;
+
+  @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'AWS_REGION must look like us-east-1' })
+  AWS_REGION = 'us-east-1';
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  NOTIFY_TIMEOUT_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  NOTIFY_MAX_ATTEMPTS = 3;
+
+  @Matches(/^[A-Z]+$/, { message: 'NOTIFY_VOICE_ID must be an Amazon Polly voice id such as JOANNA' })
+  NOTIFY_VOICE_ID = 'JOANNA';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  NOTIFY_EMULATOR_PORT = 0;
+}
+
+/** The production rules: nothing may fall back to a sandbox default. */
+function productionProblems(env: EnvironmentVariables): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const missing: string[] = [];
+  if (!env.REDIS_URL) missing.push('REDIS_URL is required in production (the in-process store is single-instance)');
+  if (!env.OTP_HASH_SECRET) missing.push('OTP_HASH_SECRET is required in production');
+  if (!env.API_KEYS) missing.push('API_KEYS is required in production');
+  if (!env.NOTIFY_CONFIGURATION_ID) missing.push('NOTIFY_CONFIGURATION_ID is required in production');
+  return missing;
+}
+
+/** `ConfigModule.forRoot({ validate })`: fails fast with a message naming every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'REDIS_URL', 'API_KEYS', 'OTP_HASH_SECRET', 'ALLOWED_COUNTRIES', 'NOTIFY_CONFIGURATION_ID', 'NOTIFY_ENDPOINT', 'NOTIFY_CONFIGURATION_SET_NAME']) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
+  );
+  problems.push(...productionProblems(env));
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return env;
+}

@@ -1,0 +1,21 @@
+import { CountryNotAllowed } from '../common/domain-error';
+import { NotifyCatalog } from './notify-catalog';
+import { parsePhoneNumber, PhoneNumber } from './phone-numbers';
+
+/**
+ * Where we may send: a valid number in an allowed country. The list is ALLOWED_COUNTRIES, else the Notify
+ * configuration's EnabledCountries, so that we refuse before Notify is called (and before a message costs money).
+ */
+export class DestinationPolicy {
+  constructor(
+    private readonly catalog: NotifyCatalog,
+    private readonly allowedCountries: string[] | undefined,
+  ) {}
+
+  async resolve(to: string): Promise<PhoneNumber> {
+    const phone = parsePhoneNumber(to);
+    const allowed = this.allowedCountries ?? (await this.catalog.describeConfigurationOrFail()).enabledCountries;
+    if (!allowed.includes(phone.country)) throw new CountryNotAllowed(phone.country);
+    return phone;
+  }
+}

@@ -1,0 +1,50 @@
+import { NotifyError } from '@app/notify';
+import {
+  ChannelNotAvailable,
+  CountryNotAllowed,
+  DestinationLimitReached,
+  DomainError,
+  InvalidPhoneNumber,
+  NotifyUnavailable,
+} from '../common/domain-error';
+
+const COUNTRY_REASONS = new Set([
+  'COUNTRY_NOT_ENABLED',
+  'DESTINATION_COUNTRY_BLOCKED',
+  'COUNTRY_CODE_MISMATCH',
+  'INVALID_IDENTITY_FOR_DESTINATION_COUNTRY',
+]);
+const CHANNEL_REASONS = new Set(['CHANNEL_NOT_ENABLED', 'VOICE_CAPABILITY_NOT_AVAILABLE']);
+
+/**
+ * What a Notify failure means to our caller. Their input (number, country, channel) -> 422; Notify's per-number cap
+ * -> 429; everything only the operator can fix, or that outlasted the SDK's retries -> 503 with a code that says which.
+ */
+export function notifyFailureToDomain(error: NotifyError, country?: string): DomainError {
+  switch (error.kind) {
+    case 'validation':
+      if (error.reason && COUNTRY_REASONS.has(error.reason)) return new CountryNotAllowed(country);
+      if (error.reason && CHANNEL_REASONS.has(error.reason)) {
+        return new ChannelNotAvailable('The Notify configuration cannot deliver on this channel.');
+      }
+      if (error.fields?.some((f) => f.name === 'DestinationPhoneNumber')) return new InvalidPhoneNumber();
+      return new NotifyUnavailable('notify_request_rejected', 'Notify rejected the request; check the template settings.');
+    case 'not_found':
+      return new NotifyUnavailable(
+        'notify_configuration_not_found',
+        `Notify does not know the configured ${error.resourceType ?? 'resource'}; check NOTIFY_CONFIGURATION_ID.`,
+      );
+    case 'conflict':
+      return new NotifyUnavailable('notify_configuration_inactive', 'The Notify configuration is not ACTIVE.');
+    case 'access_denied':
+      return new NotifyUnavailable('notify_access_denied', 'The service is not allowed to call Notify; check its IAM role.');
+    case 'quota_exceeded':
+      if (error.reason === 'DAILY_DESTINATION_CALL_LIMIT') return new DestinationLimitReached();
+      if (error.reason?.startsWith('MONTHLY_SPEND_LIMIT')) {
+        return new NotifyUnavailable('notify_spend_limit', 'The monthly Notify spend limit is reached.', 3600);
+      }
+      return new NotifyUnavailable('notify_daily_limit', 'The daily Notify message limit is reached.', 3600);
+    default:
+      return new NotifyUnavailable('notify_unavailable', 'Notify did not answer in time; try again shortly.', 5);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Clock, SystemClock } from '../common/clock';
+import { Settings } from '../config/settings';
+import { CodeSender } from '../dispatch/code-sender';
+import { DestinationPolicy } from '../dispatch/destination-policy';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { CodeGenerator, RandomCodeGenerator } from './code-generator';
+import { Argon2CodeHasher, CodeHasher } from './code-hasher';
+import { MemoryVerificationStore } from './memory-verification.store';
+import { RedisVerificationStore } from './redis-verification.store';
+import { ResendVerification } from './resend-verification';
+import { IssuanceSettings, StartVerification } from './start-verification';
+import { VerificationKeys } from './verification-keys';
+import { StorePolicy, VerificationStore } from './verification-store';
+
+function storePolicy(settings: Settings): StorePolicy {
+  const { otp } = settings;
+  return {
+    maxFailedChecksPerNumber: otp.maxFailedChecksPerNumber,
+    failedChecksWindowMs: otp.failedChecksWindowSeconds * 1000,
+    retentionMs: otp.retentionSeconds * 1000,
+    resendCooldownMs: otp.resendCooldownSeconds * 1000,
+    maxSends: otp.maxSends,
+  };
+}
+
+function issuanceSettings(settings: Settings): IssuanceSettings & { maxSends: number } {
+  const { otp } = settings;
+  return {
+    ttlSeconds: otp.ttlSeconds,
+    codeLength: otp.codeLength,
+    maxAttempts: otp.maxAttempts,
+    autoVoiceOnResend: otp.autoVoiceOnResend,
+    maxSends: otp.maxSends,
+  };
+}
+
+@Injectable()
+class StoreLifecycle implements OnApplicationShutdown {
+  constructor(private readonly store: VerificationStore) {}
+
+  onApplicationShutdown(): void {
+    if (this.store instanceof MemoryVerificationStore) this.store.close();
+  }
+}
+
+@Module({
+  imports: [DispatchModule],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: CodeGenerator, useClass: RandomCodeGenerator },
+    {
+      provide: CodeHasher,
+      inject: [Settings],
+      useFactory: (settings: Settings) => new Argon2CodeHasher(settings.otp.hashSecret, settings.otp.argon2),
+    },
+    {
+      provide: VerificationKeys,
+      inject: [Settings],
+      useFactory: (settings: Settings) => new VerificationKeys(settings.otp.hashSecret),
+    },
+    {
+      provide: VerificationStore,
+      inject: [REDIS_CLIENT, VerificationKeys, Settings],
+      useFactory: (redis: Redis | null, keys: VerificationKeys, settings: Settings) =>
+        redis ? new RedisVerificationStore(redis, keys, storePolicy(settings)) : new MemoryVerificationStore(storePolicy(settings)),
+    },
+    {
+      provide: StartVerification,
+      inject: [VerificationStore, VerificationKeys, DestinationPolicy, CodeSender, CodeGenerator, CodeHasher, Clock, Settings],
+      useFactory: (
+        store: VerificationStore,
+        keys: VerificationKeys,
+        destinations: DestinationPolicy,
+        sender: CodeSender,
+        generator: CodeGenerator,
+        hasher: CodeHasher,
+        clock: Clock,
+        settings: Settings,
+      ) => new StartVerification(store, keys, destinations, sender, generator, hasher, clock, issuanceSettings(settings)),
+    },
+    {
+      provide: ResendVerification,
+      inject: [VerificationStore, CodeSender, CodeGenerator, CodeHasher, Clock, Settings],
+      useFactory: (
+        store: VerificationStore,
+        sender: CodeSender,
+        generator: CodeGenerator,
+        hasher: CodeHasher,
+        clock: Clock,
+        settings: Settings,
+      ) => new ResendVerification(store, sender, generator, hasher, clock, issuanceSettings(settings)),
+    },
+    StoreLifecycle,
+  ],
+  exports: [VerificationStore, CodeHasher, Clock, StartVerification, ResendVerification],
+})
+export class IssuanceModule {}

@@ -1,0 +1,15 @@
+-- Takes the right to send another code: the verification is pending, the cooldown has passed and the send budget
+-- is not spent. Marking the send now makes concurrent resends wait for the cooldown instead of all sending.
+-- KEYS: 1 record
+-- ARGV: 1 client id, 2 now ms, 3 cooldown ms, 4 max sends
+local r = redis.call('HMGET', KEYS[1], 'clientId', 'status', 'expiresAt', 'lastSendAt', 'sendCount')
+if not r[1] or r[1] ~= ARGV[1] then return {'not_found'} end
+if r[2] ~= 'pending' then return {'finished', r[2]} end
+local now = tonumber(ARGV[2])
+if now >= tonumber(r[3]) then return {'finished', 'expired'} end
+if tonumber(r[5]) >= tonumber(ARGV[4]) then return {'max_sends'} end
+local wait = tonumber(r[4]) + tonumber(ARGV[3]) - now
+if wait > 0 then return {'cooldown', tostring(wait)} end
+redis.call('HSET', KEYS[1], 'lastSendAt', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'sendCount', 1)
+return {'claimed', r[5], r[4]}

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import {
+  ApproveOutcome,
+  CancelOutcome,
+  ClaimOutcome,
+  CommitOutcome,
+  CreateOutcome,
+  NewCode,
+  RejectOutcome,
+  ReserveOutcome,
+  StorePolicy,
+  VerificationRef,
+  VerificationStore,
+} from './verification-store';
+import { VerificationKeys } from './verification-keys';
+import { StoredStatus, VerificationRecord, VerificationStatus } from './verification';
+
+type Reply = string[];
+type ScriptName =
+  | 'create'
+  | 'reserve-attempt'
+  | 'approve'
+  | 'reject'
+  | 'claim-resend'
+  | 'release-resend'
+  | 'commit-resend'
+  | 'cancel';
+const SCRIPT_KEYS: Record<ScriptName, number> = {
+  create: 5,
+  'reserve-attempt': 3,
+  approve: 3,
+  reject: 4,
+  'claim-resend': 1,
+  'release-resend': 1,
+  'commit-resend': 3,
+  cancel: 3,
+};
+
+/** Registers the Lua scripts once per connection; ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT. */
+function defineScripts(redis: Redis): void {
+  for (const [name, numberOfKeys] of Object.entries(SCRIPT_KEYS)) {
+    const command = `otp:${name}`;
+    if (typeof (redis as unknown as Record<string, unknown>)[command] === 'function') continue;
+    redis.defineCommand(command, { numberOfKeys, lua: readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8') });
+  }
+}
+
+function toFields(record: VerificationRecord): string[] {
+  const fields: Record<string, string | number | undefined> = {
+    ...record,
+    sends: JSON.stringify(record.sends),
+  };
+  return Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+}
+
+function fromFields(id: string, h: Record<string, string>): VerificationRecord {
+  return {
+    id,
+    clientId: h.clientId,
+    to: h.to,
+    country: h.country,
+    purpose: h.purpose,
+    channel: h.channel as VerificationRecord['channel'],
+    status: h.status as StoredStatus,
+    locale: h.locale,
+    templateId: h.templateId,
+    voiceId: h.voiceId,
+    codeLength: h.codeLength === undefined ? undefined : Number(h.codeLength),
+    createdAt: Number(h.createdAt),
+    expiresAt: Number(h.expiresAt),
+    finishedAt: h.finishedAt === undefined ? undefined : Number(h.finishedAt),
+    attempts: Number(h.attempts),
+    failures: Number(h.failures),
+    maxAttempts: Number(h.maxAttempts),
+    codeVersion: Number(h.codeVersion),
+    messageId: h.messageId,
+    sends: JSON.parse(h.sends) as VerificationRecord['sends'],
+    sendCount: Number(h.sendCount),
+    lastSendAt: Number(h.lastSendAt),
+  };
+}
+
+export class RedisVerificationStore extends VerificationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: VerificationKeys,
+    private readonly policy: StorePolicy,
+  ) {
+    super();
+    defineScripts(redis);
+  }
+
+  private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
+    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[`otp:${name}`];
+    return fn.call(this.redis, ...keys, ...args);
+  }
+
+  async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {
+    const { id, clientId, purpose, to } = record;
+    const index = this.keys.pending(clientId, purpose, to);
+    const codeTtl = record.expiresAt - now;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const previous = (await this.redis.get(index)) ?? '';
+      // Unknown previous: point at keys of the same slot that hold nothing.
+      const prevId = previous && VerificationKeys.isId(previous) ? previous : id;
+      const reply = await this.run(
+        'create',
+        [this.keys.record(id), this.keys.codeHash(id), index, this.keys.record(prevId), this.keys.codeHash(prevId)],
+        [id, previous, codeHash, codeTtl, codeTtl + this.policy.retentionMs, now, this.policy.retentionMs, ...toFields(record)],
+      );
+      if (reply[0] === 'created') return { kind: 'created', replacedId: reply[1] || undefined };
+    }
+    throw new Error('could not store the verification: its pending index kept changing');
+  }
+
+  async get(id: string): Promise<VerificationRecord | null> {
+    if (!VerificationKeys.isId(id)) return null;
+    const h = await this.redis.hgetall(this.keys.record(id));
+    return h.clientId === undefined ? null : fromFields(id, h);
+  }
+
+  async latestPendingId(clientId: string, purpose: string, to: string): Promise<string | null> {
+    return this.redis.get(this.keys.pending(clientId, purpose, to));
+  }
+
+  async reserveAttempt(ref: VerificationRef, now: number): Promise<ReserveOutcome> {
+    const r = await this.run(
+      'reserve-attempt',
+      [this.keys.record(ref.id), this.keys.codeHash(ref.id), this.keys.failedChecks(ref.to)],
+      [ref.clientId, now, this.policy.maxFailedChecksPerNumber],
+    );
+    switch (r[0]) {
+      case 'reserved':
+        return { kind: 'reserved', hash: r[1], codeVersion: Number(r[2]), messageId: r[3], attemptsRemaining: Number(r[4]) };
+      case 'finished':
+        return { kind: 'finished', status: r[1] as VerificationStatus };
+      case 'locked':
+        return { kind: 'locked', attemptsRemaining: Number(r[1]) };
+      case 'exhausted':
+        return { kind: 'exhausted' };
+      default:
+        return { kind: 'not_found' };
+    }
+  }
+
+  async approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome> {
+    const r = await this.run('approve', this.lifecycleKeys(ref), [ref.id, codeVersion, now, this.policy.retentionMs]);
+    return r[0] === 'approved' ? { kind: 'approved', messageId: r[1] } : { kind: 'stale' };
+  }
+
+  async reject(ref: VerificationRef, now: number): Promise<RejectOutcome> {
+    const [record, codeHash, index] = this.lifecycleKeys(ref);
+    const r = await this.run(
+      'reject',
+      [record, codeHash, this.keys.failedChecks(ref.to), index],
+      [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs],
+    );
+    return { kind: 'rejected', status: r[1] as VerificationStatus, attemptsRemaining: Number(r[2]) };
+  }
+
+  async claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome> {
+    const r = await this.run(
+      'claim-resend',
+      [this.keys.record(ref.id)],
+      [ref.clientId, now, this.policy.resendCooldownMs, this.policy.maxSends],
+    );
+    switch (r[0]) {
+      case 'claimed':
+        return { kind: 'claimed', sendIndex: Number(r[1]), claimedAt: now, previousSendAt: Number(r[2]) };
+      case 'finished':
+        return { kind: 'finished', status: r[1] as VerificationStatus };
+      case 'cooldown':
+        return { kind: 'cooldown', retryAfterMs: Number(r[1]) };
+      case 'max_sends':
+        return { kind: 'max_sends' };
+      default:
+        return { kind: 'not_found' };
+    }
+  }
+
+  async releaseResend(ref: VerificationRef, claim: { claimedAt: number; previousSendAt: number }): Promise<void> {
+    await this.run('release-resend', [this.keys.record(ref.id)], [claim.claimedAt, claim.previousSendAt]);
+  }
+
+  async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
+    const send = { channel: code.channel, messageId: code.messageId, sentAt: new Date(code.sentAt).toISOString() };
+    const codeTtl = code.expiresAt - now;
+    const r = await this.run('commit-resend', this.lifecycleKeys(ref), [
+      ref.id,
+      code.hash,
+      codeTtl,
+      JSON.stringify(send),
+      code.messageId,
+      code.expiresAt,
+      codeTtl + this.policy.retentionMs,
+    ]);
+    return r[0] === 'committed' ? { kind: 'committed' } : { kind: 'finished', status: r[1] as VerificationStatus };
+  }
+
+  async cancel(ref: VerificationRef, now: number): Promise<CancelOutcome> {
+    const r = await this.run('cancel', this.lifecycleKeys(ref), [ref.clientId, ref.id, now, this.policy.retentionMs]);
+    if (r[0] === 'canceled') return { kind: 'canceled' };
+    if (r[0] === 'finished') return { kind: 'finished', status: r[1] as VerificationStatus };
+    return { kind: 'not_found' };
+  }
+
+  /** Record, code hash and pending index: the keys every state change of a verification touches. */
+  private lifecycleKeys(ref: VerificationRef): [string, string, string] {
+    return [this.keys.record(ref.id), this.keys.codeHash(ref.id), this.keys.pending(ref.clientId, ref.purpose, ref.to)];
+  }
+
+  async failedChecks(to: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.failedChecks(to))) ?? 0);
+  }
+}

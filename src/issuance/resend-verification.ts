@@ -1,0 +1,79 @@
+import { Clock } from '../common/clock';
+import { MaxSendsReached, ResendTooSoon, VerificationNotFound, VerificationNotPending } from '../common/domain-error';
+import { channelForSend } from '../dispatch/channel-policy';
+import { CodeSender } from '../dispatch/code-sender';
+import { CodeGenerator } from './code-generator';
+import { CodeHasher } from './code-hasher';
+import { IssuanceSettings } from './start-verification';
+import { Channel, VerificationRecord } from './verification';
+import { VerificationStore } from './verification-store';
+
+export interface ResendVerificationCommand {
+  clientId: string;
+  id: string;
+  channel?: Channel;
+}
+
+/**
+ * Sends a new code that replaces the previous one. The send is claimed first (cooldown, send budget), so concurrent
+ * resends cannot all send; a send that fails gives the claim back.
+ */
+export class ResendVerification {
+  constructor(
+    private readonly store: VerificationStore,
+    private readonly sender: CodeSender,
+    private readonly generator: CodeGenerator,
+    private readonly hasher: CodeHasher,
+    private readonly clock: Clock,
+    private readonly settings: IssuanceSettings & { maxSends: number },
+  ) {}
+
+  async execute(command: ResendVerificationCommand): Promise<VerificationRecord> {
+    const record = await this.store.get(command.id);
+    if (!record || record.clientId !== command.clientId) throw new VerificationNotFound();
+    const claim = await this.store.claimResend(record, this.clock.now());
+    switch (claim.kind) {
+      case 'not_found':
+        throw new VerificationNotFound();
+      case 'finished':
+        throw new VerificationNotPending(claim.status);
+      case 'cooldown':
+        throw new ResendTooSoon(Math.ceil(claim.retryAfterMs / 1000));
+      case 'max_sends':
+        throw new MaxSendsReached(this.settings.maxSends);
+    }
+
+    const channel = command.channel ?? channelForSend(record.channel, claim.sendIndex, this.settings.autoVoiceOnResend);
+    const code = this.generator.generate(record.codeLength ?? this.settings.codeLength);
+    const hashing = this.hasher.hash(code);
+    hashing.catch(() => undefined);
+    let messageId: string;
+    try {
+      ({ messageId } = await this.sender.send({
+        verificationId: record.id,
+        to: record.to,
+        channel,
+        code,
+        locale: record.locale,
+        templateId: record.templateId,
+        voiceId: record.voiceId,
+        ttlSeconds: this.settings.ttlSeconds,
+      }));
+    } catch (error) {
+      await this.store.releaseResend(record, claim);
+      throw error;
+    }
+    const hash = await hashing;
+    const now = this.clock.now();
+    const outcome = await this.store.commitResend(
+      record,
+      { hash, messageId, channel, sentAt: now, expiresAt: now + this.settings.ttlSeconds * 1000 },
+      now,
+    );
+    if (outcome.kind === 'finished') throw new VerificationNotPending(outcome.status);
+    const updated = await this.store.get(record.id);
+    if (!updated) throw new VerificationNotFound();
+    return updated;
+  }
+}
+

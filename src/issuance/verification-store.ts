@@ -1,0 +1,67 @@
+import { VerificationRecord, VerificationStatus } from './verification';
+
+export type CreateOutcome = { kind: 'created'; replacedId?: string };
+export type ReserveOutcome =
+  | { kind: 'reserved'; hash: string; codeVersion: number; messageId: string; attemptsRemaining: number }
+  | { kind: 'not_found' }
+  | { kind: 'finished'; status: VerificationStatus }
+  | { kind: 'exhausted' }
+  /** Too many failed checks for this number across its verifications: refused even with the right code. */
+  | { kind: 'locked'; attemptsRemaining: number };
+export type ApproveOutcome = { kind: 'approved'; messageId: string } | { kind: 'stale' };
+export type RejectOutcome = { kind: 'rejected'; status: VerificationStatus; attemptsRemaining: number };
+export type ClaimOutcome =
+  | { kind: 'claimed'; sendIndex: number; claimedAt: number; previousSendAt: number }
+  | { kind: 'not_found' }
+  | { kind: 'finished'; status: VerificationStatus }
+  | { kind: 'cooldown'; retryAfterMs: number }
+  | { kind: 'max_sends' };
+export type CommitOutcome = { kind: 'committed' } | { kind: 'finished'; status: VerificationStatus };
+export type CancelOutcome = { kind: 'canceled' } | { kind: 'not_found' } | { kind: 'finished'; status: VerificationStatus };
+
+/** What a script needs to name every key of a verification; the use case has read the record already. */
+export type VerificationRef = Pick<VerificationRecord, 'id' | 'clientId' | 'purpose' | 'to'>;
+
+export interface NewCode {
+  hash: string;
+  messageId: string;
+  channel: VerificationRecord['sends'][number]['channel'];
+  sentAt: number;
+  expiresAt: number;
+}
+
+/**
+ * The verification store: every state change is one atomic step, so concurrent checks, resends and cancels on one
+ * verification never interleave. Redis (Lua scripts) in production; an in-process map with the same contract when
+ * no REDIS_URL is set.
+ */
+export abstract class VerificationStore {
+  /** Stores a verification whose first code was sent, replacing (canceling) the client's pending one for the same number and purpose. */
+  abstract create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome>;
+  abstract get(id: string): Promise<VerificationRecord | null>;
+  abstract latestPendingId(clientId: string, purpose: string, to: string): Promise<string | null>;
+  /** Takes one check attempt before any hashing; refuses when attempts or the number's failure budget are spent. */
+  abstract reserveAttempt(ref: VerificationRef, now: number): Promise<ReserveOutcome>;
+  /** Succeeds exactly once, and only for the code version that was reserved. */
+  abstract approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome>;
+  /** Records a wrong code against the verification and against its number. */
+  abstract reject(ref: VerificationRef, now: number): Promise<RejectOutcome>;
+  /** Takes the right to send another code (cooldown and send budget), before the send. */
+  abstract claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome>;
+  /** Gives a claim back after a send that failed, so a Notify error does not cost the user a send. */
+  abstract releaseResend(ref: VerificationRef, claim: { claimedAt: number; previousSendAt: number }): Promise<void>;
+  /** Installs the new code, replacing the previous one. */
+  abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
+  abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
+  /** Failed checks counted for a number in the current window. */
+  abstract failedChecks(to: string): Promise<number>;
+}
+
+/** Limits the store enforces; read from Settings. */
+export interface StorePolicy {
+  maxFailedChecksPerNumber: number;
+  failedChecksWindowMs: number;
+  retentionMs: number;
+  resendCooldownMs: number;
+  maxSends: number;
+}

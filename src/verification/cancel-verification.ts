@@ -1,0 +1,23 @@
+import { Clock } from '../common/clock';
+import { VerificationNotFound, VerificationNotPending } from '../common/domain-error';
+import { VerificationRecord } from '../issuance/verification';
+import { VerificationStore } from '../issuance/verification-store';
+
+/** Cancels a pending verification; canceling a canceled one again is a no-op, any other finished state a conflict. */
+export class CancelVerification {
+  constructor(
+    private readonly store: VerificationStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: { clientId: string; id: string }): Promise<VerificationRecord> {
+    const record = await this.store.get(command.id);
+    if (!record || record.clientId !== command.clientId) throw new VerificationNotFound();
+    const outcome = await this.store.cancel(record, this.clock.now());
+    if (outcome.kind === 'not_found') throw new VerificationNotFound();
+    if (outcome.kind === 'finished' && outcome.status !== 'canceled') throw new VerificationNotPending(outcome.status);
+    const updated = await this.store.get(record.id);
+    if (!updated) throw new VerificationNotFound();
+    return updated;
+  }
+}
