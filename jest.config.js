@@ -3,7 +3,7 @@ const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
     '^@app/notify-emulator(|/.*)$': '<rootDir>/libs/notify-emulator/src$1',
     '^@app/notify(|/.*)$': '<rootDir>/libs/notify/src$1',

@@ -3,8 +3,8 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
 import { JsonObjectBodyPipe } from './api/json-object-body.pipe';
+import { AppModule, AppOptions } from './app.module';
 import { InvalidRequest } from './common/domain-error';
 import { validateEnv } from './config/env.validation';
 
@@ -16,8 +16,7 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; messa
   });
 }
 
-/** Builds the whole app as `main.ts` runs it; e2e tests use the same function, so they test what ships. */
-export async function createApp(env: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
+export function createAdapter(env: Record<string, string | undefined> = {}): FastifyAdapter {
   const settings = validateEnv({ ...process.env, ...env });
   const adapter = new FastifyAdapter({
     bodyLimit: settings.BODY_LIMIT_BYTES,
@@ -27,7 +26,11 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   });
   // JSON only: a text/plain body is a 415, not a string that validation then puzzles over.
   adapter.getInstance().removeContentTypeParser(['text/plain']);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, { bufferLogs: true });
+  return adapter;
+}
+
+/** Everything main.ts sets up on an app; e2e tests call it too, so they test what ships. */
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(
     new JsonObjectBodyPipe(),
@@ -45,4 +48,14 @@ export async function createApp(env: Record<string, string | undefined> = {}): P
   );
   app.enableShutdownHooks();
   return app;
+}
+
+export async function createApp(
+  env: Record<string, string | undefined> = {},
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, options), createAdapter(env), {
+    bufferLogs: true,
+  });
+  return configureApp(app);
 }

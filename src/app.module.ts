@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { ApiModule } from './api/api.module';
 import { ProblemFilter } from './api/problem.filter';
 import { loggerParams } from './common/logging';
@@ -8,15 +9,23 @@ import { AppConfigModule } from './config/config.module';
 import { Settings } from './config/settings';
 import { RedisModule } from './redis/redis.module';
 
+export interface AppOptions {
+  /** Where JSON log lines go; stdout when omitted. */
+  logStream?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
   /** `env` overrides the process environment: tests and tools boot the app with their own settings. */
-  static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+  static forRoot(env: Record<string, string | undefined> = {}, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
-        LoggerModule.forRootAsync({ inject: [Settings], useFactory: loggerParams }),
+        LoggerModule.forRootAsync({
+          inject: [Settings],
+          useFactory: (settings: Settings) => loggerParams(settings, options.logStream),
+        }),
         RedisModule,
         ApiModule,
       ],

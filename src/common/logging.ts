@@ -1,4 +1,5 @@
 import { Params } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
 import { Settings } from '../config/settings';
 import { maskPhoneNumbersIn } from './redaction';
 
@@ -6,9 +7,10 @@ import { maskPhoneNumbersIn } from './redaction';
  * JSON logs with a request id on every line. Secrets never reach them: the Authorization header, codes, numbers and
  * template variables are redacted by path, and numbers anywhere in a URL are masked.
  */
-export function loggerParams(settings: Settings): Params {
+export function loggerParams(settings: Settings, stream?: DestinationStream): Params {
   return {
     pinoHttp: {
+      stream,
       level: settings.app.logLevel,
       redact: {
         paths: [
