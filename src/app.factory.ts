@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Logger as NestLogger, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { JsonObjectBodyPipe } from './api/json-object-body.pipe';
 import { AppModule, AppOptions } from './app.module';
-import { InvalidRequest } from './common/domain-error';
+import { InvalidRequest, UnsupportedMediaType } from './common/domain-error';
+import { sendProblem } from './api/problem.filter';
 import { validateEnv } from './config/env.validation';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
@@ -24,8 +25,15 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
-  // JSON only: a text/plain body is a 415, not a string that validation then puzzles over.
-  adapter.getInstance().removeContentTypeParser(['text/plain']);
+  // JSON only: a form or text body is a 415, not a string that validation then puzzles over.
+  adapter.getInstance().addHook('onRequest', async (request, reply) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    const type = request.headers['content-type'] ?? '';
+    if (hasBody && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      sendProblem(reply, new UnsupportedMediaType(), new NestLogger('Problem'));
+      return reply;
+    }
+  });
   return adapter;
 }
 

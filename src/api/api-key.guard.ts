@@ -1,4 +1,4 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { FastifyRequest } from 'fastify';
 import { Unauthorized } from '../common/domain-error';
@@ -12,19 +12,13 @@ type AuthenticatedRequest = FastifyRequest & { clientId?: string };
  * constant time; the key's name is the API client that owns the verifications it creates.
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate, OnModuleInit {
+export class ApiKeyGuard implements CanActivate {
   private readonly keys: { name: string; sha256: Buffer }[];
 
-  constructor(private readonly settings: Settings) {
+  constructor(settings: Settings) {
     this.keys = [...settings.auth.apiKeys];
     if (settings.auth.sandboxKey) {
       this.keys.push({ name: SANDBOX_KEY, sha256: createHash('sha256').update(SANDBOX_KEY).digest() });
-    }
-  }
-
-  onModuleInit(): void {
-    if (this.settings.auth.sandboxKey) {
-      new Logger(ApiKeyGuard.name).warn('Sandbox mode without API_KEYS: the API key "sandbox" is accepted.');
     }
   }
 

@@ -30,6 +30,14 @@ export class InvalidRequest extends DomainError {
   }
 }
 
+export class UnsupportedMediaType extends DomainError {
+  readonly code = 'unsupported_media_type';
+  readonly status = 415;
+  constructor() {
+    super('Unsupported media type', 'Send the request body as JSON with "Content-Type: application/json".');
+  }
+}
+
 export class VerificationNotFound extends DomainError {
   readonly code = 'verification_not_found';
   readonly status = 404;
@@ -118,7 +126,7 @@ export class NotifyUnavailable extends DomainError {
       | 'notify_request_rejected'
       | 'notify_unavailable',
     detail: string,
-    retryAfterSeconds?: number,
+    retryAfterSeconds = 60,
   ) {
     super('Message delivery unavailable', detail, { retryAfterSeconds });
   }

@@ -34,7 +34,8 @@ class DispatchLifecycle implements OnApplicationShutdown {
         const endpoint = await emulator.listen(settings.notify.emulatorPort, '127.0.0.1');
         new Logger('Sandbox').warn(
           `No NOTIFY_CONFIGURATION_ID: sandbox mode. Codes go to the in-process Notify emulator at ${endpoint}; ` +
-            'read them with GET /sandbox/messages.',
+            'read them with GET /sandbox/messages.' +
+            (settings.auth.sandboxKey ? ' No API_KEYS: the API key "sandbox" is accepted.' : ''),
         );
         return emulator;
       },

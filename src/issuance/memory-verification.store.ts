@@ -96,14 +96,18 @@ export class MemoryVerificationStore extends VerificationStore {
     const codeTtl = positiveTtl(record.expiresAt - now);
     const index = pendingKey(record);
     const previous = this.pendingIds.get(index) ?? '';
+    let replacedId: string | undefined;
     if (previous) {
       const prev = this.records.get(previous);
-      if (prev?.status === 'pending' && prev.expiresAt > now) this.finish(prev, 'canceled', now, record);
+      if (prev?.status === 'pending' && prev.expiresAt > now) {
+        this.finish(prev, 'canceled', now, record);
+        replacedId = previous;
+      }
     }
     this.records.set(record.id, structuredClone(record), codeTtl + this.policy.retentionMs);
     this.codeHashes.set(record.id, codeHash, codeTtl);
     this.pendingIds.set(index, record.id, codeTtl);
-    return { kind: 'created', replacedId: previous || undefined };
+    return { kind: 'created', replacedId };
   }
 
   async get(id: string): Promise<VerificationRecord | null> {
@@ -196,6 +200,8 @@ export class MemoryVerificationStore extends VerificationStore {
     const record = this.records.get(ref.id);
     if (!record) return { kind: 'finished', status: 'expired' };
     if (record.status !== 'pending') return { kind: 'finished', status: record.status };
+    // Expired while the message was on its way: it must not come back to life beside a newer verification.
+    if (now >= record.expiresAt) return { kind: 'finished', status: 'expired' };
     record.sends.push({
       channel: code.channel,
       messageId: code.messageId,

@@ -28,7 +28,7 @@ type ScriptName =
   | 'commit-resend'
   | 'cancel';
 const SCRIPT_KEYS: Record<ScriptName, number> = {
-  create: 5,
+  create: 3,
   'reserve-attempt': 3,
   approve: 3,
   reject: 4,
@@ -51,6 +51,7 @@ function toFields(record: VerificationRecord): string[] {
   const fields: Record<string, string | number | undefined> = {
     ...record,
     sends: JSON.stringify(record.sends),
+    context: record.context && JSON.stringify(record.context),
   };
   return Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
 }
@@ -68,6 +69,7 @@ function fromFields(id: string, h: Record<string, string>): VerificationRecord {
     templateId: h.templateId,
     voiceId: h.voiceId,
     codeLength: h.codeLength === undefined ? undefined : Number(h.codeLength),
+    context: h.context === undefined ? undefined : (JSON.parse(h.context) as Record<string, string>),
     createdAt: Number(h.createdAt),
     expiresAt: Number(h.expiresAt),
     finishedAt: h.finishedAt === undefined ? undefined : Number(h.finishedAt),
@@ -101,18 +103,13 @@ export class RedisVerificationStore extends VerificationStore {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const previous = (await this.redis.get(index)) ?? '';
-      // Unknown previous: point at keys of the same slot that hold nothing.
-      const prevId = previous && VerificationKeys.isId(previous) ? previous : id;
-      const reply = await this.run(
-        'create',
-        [this.keys.record(id), this.keys.codeHash(id), index, this.keys.record(prevId), this.keys.codeHash(prevId)],
-        [id, previous, codeHash, codeTtl, codeTtl + this.policy.retentionMs, now, this.policy.retentionMs, ...toFields(record)],
-      );
-      if (reply[0] === 'created') return { kind: 'created', replacedId: reply[1] || undefined };
-    }
-    throw new Error('could not store the verification: its pending index kept changing');
+    if (codeTtl <= 0) throw new RangeError('a verification must expire in the future');
+    const reply = await this.run(
+      'create',
+      [this.keys.record(id), this.keys.codeHash(id), index],
+      [id, '', codeHash, codeTtl, codeTtl + this.policy.retentionMs, now, this.policy.retentionMs, ...toFields(record)],
+    );
+    return { kind: 'created', replacedId: reply[1] || undefined };
   }
 
   async get(id: string): Promise<VerificationRecord | null> {
@@ -187,6 +184,7 @@ export class RedisVerificationStore extends VerificationStore {
   async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
     const send = { channel: code.channel, messageId: code.messageId, sentAt: new Date(code.sentAt).toISOString() };
     const codeTtl = code.expiresAt - now;
+    if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
     const r = await this.run('commit-resend', this.lifecycleKeys(ref), [
       ref.id,
       code.hash,
@@ -195,6 +193,7 @@ export class RedisVerificationStore extends VerificationStore {
       code.messageId,
       code.expiresAt,
       codeTtl + this.policy.retentionMs,
+      now,
     ]);
     return r[0] === 'committed' ? { kind: 'committed' } : { kind: 'finished', status: r[1] as VerificationStatus };
   }

@@ -58,6 +58,7 @@ export class ResendVerification {
         templateId: record.templateId,
         voiceId: record.voiceId,
         ttlSeconds: this.settings.ttlSeconds,
+        context: record.context,
       }));
     } catch (error) {
       await this.store.releaseResend(record, claim);

@@ -88,6 +88,7 @@ export class StartVerification {
       templateId: command.templateId,
       voiceId: command.voiceId,
       codeLength,
+      context: command.context,
       createdAt: now,
       expiresAt: now + this.settings.ttlSeconds * 1000,
       attempts: 0,

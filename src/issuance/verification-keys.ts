@@ -5,7 +5,8 @@ const ID_PATTERN = /^VE([0-9a-f]{4})[0-9a-f]{24}$/;
 /**
  * Every Redis key of a verification, built in one place. All keys of one phone number share a hash tag (`{t}`),
  * so each Lua script touches a single slot and runs unchanged on Redis Cluster. The tag is 4 hex digits of an
- * HMAC of the number: ids stay opaque, and a key name alone does not reveal the number.
+ * HMAC of the number, and keys that are found by number name it by a longer HMAC: ids stay opaque, and no key name
+ * reveals a number (the record's value holds it).
  */
 export class VerificationKeys {
   constructor(private readonly secret: Buffer) {}
@@ -30,12 +31,17 @@ export class VerificationKeys {
     return `h:{${this.idTag(id)}}:${id}`;
   }
 
+  /** clientId and purpose cannot hold ':' (API_KEYS names and the purpose pattern forbid it), so keys cannot collide. */
   pending(clientId: string, purpose: string, to: string): string {
-    return `p:{${this.tagOf(to)}}:${clientId}:${purpose}:${to}`;
+    return `p:{${this.tagOf(to)}}:${clientId}:${purpose}:${this.numberDigest(to)}`;
   }
 
   failedChecks(to: string): string {
-    return `f:{${this.tagOf(to)}}:${to}`;
+    return `f:{${this.tagOf(to)}}:${this.numberDigest(to)}`;
+  }
+
+  private numberDigest(to: string): string {
+    return createHmac('sha256', this.secret).update(`number:${to}`).digest('hex').slice(0, 24);
   }
 
   private idTag(id: string): string {

@@ -23,6 +23,8 @@ export interface VerificationRecord {
   locale: string;
   templateId?: string;
   voiceId?: string;
+  /** The caller's Context for Notify (echoed into delivery events); every send carries it. */
+  context?: Record<string, string>;
   /** Digits of this verification's codes; a resend keeps it. */
   codeLength?: number;
   createdAt: number;

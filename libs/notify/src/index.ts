@@ -1,0 +1,14 @@
+export { NotifyClient, NOTIFY_DEFAULTS, createNotifySdkClient } from './notify-client';
+export type { NotifyCommand, NotifySdkClient } from './notify-client';
+export { NotifyError, toNotifyError, redactNotifyError } from './notify-error';
+export type { NotifyErrorKind, NotifyErrorField, NotifyErrorInit } from './notify-error';
+export type {
+  NotifyChannel,
+  NotifyClientOptions,
+  NotifyConfiguration,
+  NotifyTemplate,
+  SendCodeInput,
+  SendResult,
+  SendVoiceInput,
+  TemplateVariable,
+} from './notify.types';

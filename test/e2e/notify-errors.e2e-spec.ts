@@ -1,0 +1,165 @@
+import { NotifyEmulator, PENDING_CONFIGURATION_ID, SMS_ONLY_CONFIGURATION_ID } from '@app/notify-emulator';
+import { createApp } from '../../src/app.factory';
+import { deletePrefix, dumpPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { auth, RunningService, startService } from '../support/service';
+import request from 'supertest';
+import Redis from 'ioredis';
+
+describe('Notify failures map to clear answers and leave nothing behind', () => {
+  let svc: RunningService;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    svc = await startService({ NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '2', ALLOWED_COUNTRIES: 'US,NZ' }, 'notify-errors');
+    redis = new Redis(TEST_REDIS_URL);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await svc.close();
+  });
+  afterEach(() => svc.emulator.clearFaults());
+
+  async function expectNothingStored(to: string) {
+    expect(await dumpPrefix(redis, svc.prefix)).toEqual(new Map());
+    const check = await svc.http.post('/v1/verification-checks').set(auth).send({ to, code: '123456' });
+    expect(check.body).toEqual({ valid: false, status: 'pending' });
+  }
+
+  const cases: [string, Parameters<NotifyEmulator['injectFault']>[0], number, string][] = [
+    ['configuration not found', { exception: 'ResourceNotFoundException' }, 503, 'notify_configuration_not_found'],
+    ['configuration not ACTIVE', { exception: 'ConflictException' }, 503, 'notify_configuration_inactive'],
+    ['access denied', { exception: 'AccessDeniedException' }, 503, 'notify_access_denied'],
+    ['per-number daily cap', { exception: 'ServiceQuotaExceededException', reason: 'DAILY_DESTINATION_CALL_LIMIT' }, 429, 'destination_daily_limit'],
+    ['Basic-tier daily limit', { exception: 'ServiceQuotaExceededException', reason: 'DAILY_NOTIFY_TIER_MESSAGE_LIMIT' }, 503, 'notify_daily_limit'],
+    ['spend limit', { exception: 'ServiceQuotaExceededException', reason: 'MONTHLY_SPEND_LIMIT_REACHED_FOR_NOTIFY' }, 503, 'notify_spend_limit'],
+    ['throttling on every retry', { exception: 'ThrottlingException', times: 2 }, 503, 'notify_unavailable'],
+    ['internal error on every retry', { exception: 'InternalServerException', times: 2 }, 503, 'notify_unavailable'],
+    ['a hang past the timeout', { operation: 'SendNotifyTextMessage', delayMs: 1500, times: 2 }, 503, 'notify_unavailable'],
+    ['a dropped connection', { operation: 'SendNotifyTextMessage', dropConnection: true, times: 2 }, 503, 'notify_unavailable'],
+  ];
+
+  it.each(cases)('%s -> HTTP %s %s', async (_name, fault, status, code) => {
+    const to = '+12065550120';
+    svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', ...fault });
+    const res = await svc.http.post('/v1/verifications').set(auth).send({ to });
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status, code, type: `urn:notify-otp:problem:${code}` });
+    if (status === 429 || status === 503) expect(res.headers['retry-after']).toBeDefined();
+    await expectNothingStored(to);
+  });
+
+  it('retries one throttled or failed call and then succeeds', async () => {
+    svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'ThrottlingException' });
+    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550121' })).status).toBe(201);
+    svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'InternalServerException' });
+    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550122' })).status).toBe(201);
+  });
+
+  it('a country we allow but Notify does not enable -> 422 from Notify\'s own answer', async () => {
+    const res = await svc.http.post('/v1/verifications').set(auth).send({ to: '+6421123456' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'country_not_allowed', errors: [{ field: 'to' }] });
+  });
+
+  it('a country outside ALLOWED_COUNTRIES is refused before Notify is called', async () => {
+    const before = svc.emulator.messages().length;
+    const res = await svc.http.post('/v1/verifications').set(auth).send({ to: '+442071838750' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'country_not_allowed', errors: [{ field: 'to' }] });
+    expect(svc.emulator.messages().length).toBe(before);
+  });
+
+  it('a failed resend keeps the old code working and does not cost a send', async () => {
+    const to = '+12065550123';
+    const created = await svc.http.post('/v1/verifications').set(auth).send({ to, channel: 'sms' });
+    svc.clock.advance(31_000);
+    svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'AccessDeniedException' });
+    const failed = await svc.http.post(`/v1/verifications/${created.body.id}/resend`).set(auth).send({});
+    expect(failed.status).toBe(503);
+    const resent = await svc.http.post(`/v1/verifications/${created.body.id}/resend`).set(auth).send({});
+    expect(resent.status).toBe(200);
+    expect(resent.body.sendAttempts).toHaveLength(2);
+  });
+});
+
+describe('Notify configuration problems (AWS mode against a standalone emulator)', () => {
+  const emulator = new NotifyEmulator();
+  let endpoint: string;
+  const prefix = uniquePrefix('aws-mode');
+
+  beforeAll(async () => {
+    endpoint = await emulator.listen(0);
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await deletePrefix(prefix);
+  });
+
+  async function boot(configurationId: string) {
+    return createApp(
+      {
+        NODE_ENV: 'test',
+        NOTIFY_CONFIGURATION_ID: configurationId,
+        NOTIFY_ENDPOINT: endpoint,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        API_KEYS: 'acme:' + require('node:crypto').createHash('sha256').update('acme-key').digest('hex'),
+        OTP_HASH_SECRET: 'x'.repeat(32),
+        LOG_LEVEL: 'silent',
+      },
+    );
+  }
+
+  it('a configuration that is not ACTIVE -> 503 notify_configuration_inactive', async () => {
+    const app = await boot(PENDING_CONFIGURATION_ID);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      const res = await request(app.getHttpServer())
+        .post('/v1/verifications')
+        .set({ Authorization: 'Bearer acme-key' })
+        .send({ to: '+12065550130' });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('notify_configuration_inactive');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('an unknown configuration -> 503 notify_configuration_not_found', async () => {
+    const app = await boot('no-such-configuration');
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      const res = await request(app.getHttpServer())
+        .post('/v1/verifications')
+        .set({ Authorization: 'Bearer acme-key' })
+        .send({ to: '+12065550131' });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('notify_configuration_not_found');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('voice on a configuration without VOICE -> 422 channel_not_available, before any send', async () => {
+    const app = await boot(SMS_ONLY_CONFIGURATION_ID);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      const before = emulator.messages().length;
+      const res = await request(app.getHttpServer())
+        .post('/v1/verifications')
+        .set({ Authorization: 'Bearer acme-key' })
+        .send({ to: '+12065550132', channel: 'voice' });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'channel_not_available', errors: [{ field: 'channel' }] });
+      expect(emulator.messages().length).toBe(before);
+    } finally {
+      await app.close();
+    }
+  });
+});
