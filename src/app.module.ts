@@ -7,6 +7,7 @@ import { ProblemFilter } from './api/problem.filter';
 import { loggerParams } from './common/logging';
 import { AppConfigModule } from './config/config.module';
 import { Settings } from './config/settings';
+import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
 
 export interface AppOptions {
@@ -28,6 +29,7 @@ export class AppModule {
         }),
         RedisModule,
         ApiModule,
+        HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

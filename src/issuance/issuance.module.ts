@@ -1,4 +1,4 @@
-import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
@@ -54,7 +54,14 @@ class StoreLifecycle implements OnApplicationShutdown {
     {
       provide: CodeHasher,
       inject: [Settings],
-      useFactory: (settings: Settings) => new Argon2CodeHasher(settings.otp.hashSecret, settings.otp.argon2),
+      useFactory: (settings: Settings) => {
+        if (settings.otp.hashSecretGenerated) {
+          new Logger('Issuance').warn(
+            'No OTP_HASH_SECRET: using a random one. Codes stop verifying on restart and across instances.',
+          );
+        }
+        return new Argon2CodeHasher(settings.otp.hashSecret, settings.otp.argon2);
+      },
     },
     {
       provide: VerificationKeys,

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { validateEnv } from './env.validation';
+import { Settings } from './settings';
+
+describe(validateEnv.name, () => {
+  it('runs on embedded defaults outside production: sandbox Notify, in-process store, sandbox key', () => {
+    const settings = new Settings(validateEnv({}));
+    expect(settings.notify.mode).toBe('sandbox');
+    expect(settings.redis.url).toBeUndefined();
+    expect(settings.auth.sandboxKey).toBe(true);
+    expect(settings.otp).toMatchObject({ ttlSeconds: 600, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSends: 5 });
+    expect(settings.otp.hashSecretGenerated).toBe(true);
+  });
+
+  it('refuses to start in production without Redis, a hashing secret, API keys and Notify settings', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      /REDIS_URL is required[\s\S]*OTP_HASH_SECRET is required[\s\S]*API_KEYS is required[\s\S]*NOTIFY_CONFIGURATION_ID is required/,
+    );
+  });
+
+  it('accepts a complete production configuration and never offers the sandbox key', () => {
+    const settings = new Settings(
+      validateEnv({
+        NODE_ENV: 'production',
+        REDIS_URL: 'redis://cache:6379',
+        OTP_HASH_SECRET: 's'.repeat(40),
+        API_KEYS: `acme:${'a'.repeat(64)}`,
+        NOTIFY_CONFIGURATION_ID: 'nc-1234',
+        ALLOWED_COUNTRIES: 'us,ca',
+      }),
+    );
+    expect(settings.notify.mode).toBe('aws');
+    expect(settings.auth).toMatchObject({ sandboxKey: false, apiKeys: [{ name: 'acme' }] });
+    expect(settings.notify.allowedCountries).toEqual(['US', 'CA']);
+  });
+
+  it.each([
+    ['OTP_TTL_SECONDS', 'ten'],
+    ['OTP_CODE_LENGTH', '3'],
+    ['API_KEYS', 'acme:not-a-digest'],
+    ['ALLOWED_COUNTRIES', 'USA'],
+    ['REDIS_URL', 'http://x'],
+    ['OTP_HASH_SECRET', 'short'],
+    ['AUTO_VOICE_ON_RESEND', 'maybe'],
+  ])('names the bad variable %s', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe('.env.example', () => {
+  const example = parse(readFileSync(`${__dirname}/../../.env.example`, 'utf8'));
+
+  it('lists every variable the service reads, and validates as it stands', () => {
+    const schema = readFileSync(`${__dirname}/env.validation.ts`, 'utf8');
+    const declared = [...schema.matchAll(/^\s+([A-Z][A-Z0-9_]+)[?]?[:=! ]/gm)].map((m) => m[1]).sort();
+    expect(Object.keys(example).sort()).toEqual(declared);
+    expect(() => validateEnv(example)).not.toThrow();
+  });
+});

@@ -1,0 +1,114 @@
+import Redis from 'ioredis';
+import { SystemClock } from '../../src/common/clock';
+import { Argon2CodeHasher } from '../../src/issuance/code-hasher';
+import { MemoryVerificationStore } from '../../src/issuance/memory-verification.store';
+import { RedisVerificationStore } from '../../src/issuance/redis-verification.store';
+import { VerificationRecord } from '../../src/issuance/verification';
+import { VerificationKeys } from '../../src/issuance/verification-keys';
+import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
+import { CheckCode } from '../../src/verification/check-code';
+import { FeedbackReporter } from '../../src/verification/feedback-reporter';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+
+/** The real hasher, counting how many codes it actually compared. */
+class CountingHasher extends Argon2CodeHasher {
+  compared = 0;
+  override async verify(hash: string, code: string): Promise<boolean> {
+    this.compared++;
+    return super.verify(hash, code);
+  }
+}
+
+class RecordingFeedback extends FeedbackReporter {
+  readonly messageIds: string[] = [];
+  received(messageId: string): void {
+    this.messageIds.push(messageId);
+  }
+}
+
+const policy: StorePolicy = {
+  maxFailedChecksPerNumber: 100,
+  failedChecksWindowMs: 3_600_000,
+  retentionMs: 60_000,
+  resendCooldownMs: 30_000,
+  maxSends: 5,
+};
+const secret = Buffer.from('integration-secret-integration-secret');
+const keys = new VerificationKeys(secret);
+const clock = new SystemClock();
+
+function record(to: string, maxAttempts = 5): VerificationRecord {
+  const now = clock.now();
+  return {
+    id: keys.newId(to),
+    clientId: 'acme',
+    to,
+    country: 'US',
+    purpose: 'login',
+    channel: 'sms',
+    status: 'pending',
+    locale: 'en',
+    createdAt: now,
+    expiresAt: now + 60_000,
+    attempts: 0,
+    failures: 0,
+    maxAttempts,
+    codeVersion: 1,
+    messageId: 'msg-1',
+    sends: [{ channel: 'sms', messageId: 'msg-1', sentAt: new Date(now).toISOString() }],
+    sendCount: 1,
+    lastSendAt: now,
+  };
+}
+
+describe.each([
+  ['Redis', 'redis'],
+  ['in-process', 'memory'],
+] as const)('CheckCode under concurrency (%s store)', (_label, kind) => {
+  let store: VerificationStore;
+  let redis: Redis | undefined;
+  const prefix = uniquePrefix('check-code');
+
+  beforeAll(() => {
+    if (kind === 'redis') {
+      redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+      store = new RedisVerificationStore(redis, keys, policy);
+    } else {
+      store = new MemoryVerificationStore(policy);
+    }
+  });
+  afterAll(async () => {
+    if (store instanceof MemoryVerificationStore) store.close();
+    await redis?.quit();
+    await deletePrefix(prefix);
+  });
+
+  it('50 concurrent checks with the right code: exactly one approval and one feedback', async () => {
+    const hasher = new CountingHasher(secret, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
+    const feedback = new RecordingFeedback();
+    const check = new CheckCode(store, hasher, feedback, clock);
+    const v = record('+12065550150', 50);
+    await store.create(v, await hasher.hash('424242'), clock.now());
+
+    const results = await Promise.all(Array.from({ length: 50 }, () => check.execute({ clientId: 'acme', id: v.id, code: '424242' })));
+    expect(results.filter((r) => r.valid)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'approved')).toHaveLength(50);
+    expect(feedback.messageIds).toEqual(['msg-1']);
+  });
+
+  it('200 concurrent wrong codes with a limit of 5: at most 5 compared, the verification fails', async () => {
+    const hasher = new CountingHasher(secret, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
+    const check = new CheckCode(store, hasher, new RecordingFeedback(), clock);
+    const v = record('+12065550151', 5);
+    await store.create(v, await hasher.hash('424242'), clock.now());
+
+    const results = await Promise.all(Array.from({ length: 200 }, () => check.execute({ clientId: 'acme', id: v.id, code: '111111' })));
+    expect(hasher.compared).toBe(5);
+    expect(results.every((r) => !r.valid)).toBe(true);
+    expect(results.every((r) => r.attemptsRemaining === 0)).toBe(true);
+    expect(results.filter((r) => r.status === 'failed')).toHaveLength(1);
+    const after = await check.execute({ clientId: 'acme', id: v.id, code: '424242' });
+    expect(after).toMatchObject({ valid: false, status: 'failed' });
+    expect(hasher.compared).toBe(5);
+  });
+});
