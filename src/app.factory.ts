@@ -27,7 +27,9 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
   });
   // JSON only: a form or text body is a 415, not a string that validation then puzzles over.
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
-    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(request.headers['content-length'] ?? 0) > 0 ||
+      request.headers['transfer-encoding'] !== undefined;
     const type = request.headers['content-type'] ?? '';
     if (hasBody && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
       sendProblem(reply, new UnsupportedMediaType(), new NestLogger('Problem'));
@@ -50,7 +52,10 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       stopAtFirstError: true,
       exceptionFactory: (errors) => {
         const list = flatten(errors);
-        return new InvalidRequest(list.map((e) => e.message).join('; ') || 'The request body is invalid.', list);
+        return new InvalidRequest(
+          list.map((e) => e.message).join('; ') || 'The request body is invalid.',
+          list,
+        );
       },
     }),
   );
@@ -62,8 +67,12 @@ export async function createApp(
   env: Record<string, string | undefined> = {},
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, options), createAdapter(env), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(env, options),
+    createAdapter(env),
+    {
+      bufferLogs: true,
+    },
+  );
   return configureApp(app);
 }

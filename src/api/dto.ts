@@ -42,56 +42,74 @@ const CODE = /^[0-9]{4,10}$/;
 const CODE_MESSAGE = 'code must be 4 to 10 ASCII digits';
 
 export class StartVerificationDto {
-  @IsString() @MaxLength(32)
+  @IsString()
+  @MaxLength(32)
   to!: string;
 
-  @IsOptional() @IsIn(['sms', 'voice', 'auto'])
+  @IsOptional()
+  @IsIn(['sms', 'voice', 'auto'])
   channel?: 'sms' | 'voice' | 'auto';
 
-  @IsOptional() @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
   locale?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, { message: 'templateId must be a Notify template id' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, { message: 'templateId must be a Notify template id' })
   templateId?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z]{2,20}$/, { message: 'voiceId must be an Amazon Polly voice id such as JOANNA' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2,20}$/, { message: 'voiceId must be an Amazon Polly voice id such as JOANNA' })
   voiceId?: string;
 
-  @IsOptional() @IsInt() @Min(4) @Max(10)
+  @IsOptional()
+  @IsInt()
+  @Min(4)
+  @Max(10)
   codeLength?: number;
 
-  @IsOptional() @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
+  @IsOptional()
+  @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
   purpose?: string;
 
-  @IsOptional() @IsContextMap()
+  @IsOptional()
+  @IsContextMap()
   context?: Record<string, string>;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   dryRun?: boolean;
 }
 
 export class ResendVerificationDto {
-  @IsOptional() @IsIn(['sms', 'voice'])
+  @IsOptional()
+  @IsIn(['sms', 'voice'])
   channel?: 'sms' | 'voice';
 }
 
 export class CheckCodeDto {
-  @IsString() @Matches(CODE, { message: CODE_MESSAGE })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
   code!: string;
 }
 
 export class CheckCodeForNumberDto {
-  @IsString() @MaxLength(32)
+  @IsString()
+  @MaxLength(32)
   to!: string;
 
-  @IsString() @Matches(CODE, { message: CODE_MESSAGE })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
   code!: string;
 
-  @IsOptional() @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
+  @IsOptional()
+  @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
   purpose?: string;
 }
 
 export class SandboxMessagesQuery {
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   to?: string;
 }

@@ -7,7 +7,9 @@ export class JsonObjectBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body' || value === undefined) return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new InvalidRequest('The request body must be a JSON object.', [{ field: 'body', message: 'must be a JSON object' }]);
+      throw new InvalidRequest('The request body must be a JSON object.', [
+        { field: 'body', message: 'must be a JSON object' },
+      ]);
     }
     return value;
   }

@@ -28,14 +28,22 @@ function isStoreOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (
     error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|Stream isn't writeable/.test(error.message)
+    /Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|Stream isn't writeable/.test(
+      error.message,
+    )
   );
 }
 
 /** Maps anything thrown to an RFC 9457 problem. */
 export function toProblem(error: unknown): { problem: Problem; retryAfter?: number } {
   if (error instanceof DomainError) {
-    const problem: Problem = { type: TYPE_BASE + error.code, title: error.title, status: error.status, detail: error.detail, code: error.code };
+    const problem: Problem = {
+      type: TYPE_BASE + error.code,
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      code: error.code,
+    };
     if (error.errors) problem.errors = error.errors;
     return { problem, retryAfter: error.retryAfterSeconds };
   }
@@ -51,7 +59,9 @@ export function toProblem(error: unknown): { problem: Problem; retryAfter?: numb
       fastify.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fastify.message ?? '')
         ? 'The request body is not valid JSON.'
         : (fastify.message ?? 'Bad request');
-    return { problem: { type: TYPE_BASE + code, title: 'Bad request', status: fastify.statusCode, detail, code } };
+    return {
+      problem: { type: TYPE_BASE + code, title: 'Bad request', status: fastify.statusCode, detail, code },
+    };
   }
   if (isStoreOutage(error)) {
     return {
@@ -86,7 +96,10 @@ interface ProblemReply {
 export function sendProblem(reply: ProblemReply, error: unknown, logger: Logger): void {
   const { problem, retryAfter } = toProblem(error);
   if (problem.status >= 500 && problem.code === 'internal_error') {
-    logger.error({ err: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) }, 'unhandled error');
+    logger.error(
+      { err: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) },
+      'unhandled error',
+    );
   }
   if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   reply.code(problem.status);

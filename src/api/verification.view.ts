@@ -31,6 +31,8 @@ export function toVerificationView(
     expiresAt: new Date(record.expiresAt).toISOString(),
     attemptsRemaining: Math.max(0, record.maxAttempts - record.attempts),
     sendAttempts: record.sends.map(({ channel, messageId, sentAt }) => ({ channel, messageId, sentAt })),
-    nextResendAt: canResend ? new Date(Math.max(now, record.lastSendAt + resend.cooldownMs)).toISOString() : null,
+    nextResendAt: canResend
+      ? new Date(Math.max(now, record.lastSendAt + resend.cooldownMs)).toISOString()
+      : null,
   };
 }

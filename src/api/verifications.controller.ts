@@ -30,7 +30,11 @@ export class VerificationsController {
   ) {}
 
   @Post('verifications')
-  async create(@ClientId() clientId: string, @Body() body: StartVerificationDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(
+    @ClientId() clientId: string,
+    @Body() body: StartVerificationDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.start.execute({
       ...body,
       clientId,
@@ -52,7 +56,11 @@ export class VerificationsController {
 
   @Post('verifications/:id/resend')
   @HttpCode(200)
-  async resendCode(@ClientId() clientId: string, @Param('id') id: string, @Body() body: ResendVerificationDto) {
+  async resendCode(
+    @ClientId() clientId: string,
+    @Param('id') id: string,
+    @Body() body: ResendVerificationDto,
+  ) {
     return this.view(await this.resend.execute({ clientId, id, channel: body?.channel }));
   }
 
@@ -72,7 +80,12 @@ export class VerificationsController {
   @Post('verification-checks')
   @HttpCode(200)
   async checkByNumber(@ClientId() clientId: string, @Body() body: CheckCodeForNumberDto) {
-    return this.checkForNumber.execute({ clientId, to: body.to, code: body.code, purpose: body.purpose ?? DEFAULT_PURPOSE });
+    return this.checkForNumber.execute({
+      clientId,
+      to: body.to,
+      code: body.code,
+      purpose: body.purpose ?? DEFAULT_PURPOSE,
+    });
   }
 
   private view(record: VerificationRecord) {

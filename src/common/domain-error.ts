@@ -49,7 +49,9 @@ export class VerificationNotFound extends DomainError {
 export class InvalidPhoneNumber extends DomainError {
   readonly code = 'invalid_phone_number';
   readonly status = 422;
-  constructor(detail = 'The destination is not a valid phone number; send it in E.164 form, e.g. +12065550100.') {
+  constructor(
+    detail = 'The destination is not a valid phone number; send it in E.164 form, e.g. +12065550100.',
+  ) {
     super('Invalid phone number', detail, { errors: [{ field: 'to', message: detail }] });
   }
 }
@@ -91,7 +93,9 @@ export class ResendTooSoon extends DomainError {
   readonly code = 'resend_too_soon';
   readonly status = 429;
   constructor(retryAfterSeconds: number) {
-    super('Resend too soon', `Wait ${retryAfterSeconds} s before sending another code.`, { retryAfterSeconds });
+    super('Resend too soon', `Wait ${retryAfterSeconds} s before sending another code.`, {
+      retryAfterSeconds,
+    });
   }
 }
 
@@ -99,7 +103,10 @@ export class MaxSendsReached extends DomainError {
   readonly code = 'max_sends_reached';
   readonly status = 429;
   constructor(max: number) {
-    super('Too many sends', `This verification has already sent ${max} codes; start a new verification later.`);
+    super(
+      'Too many sends',
+      `This verification has already sent ${max} codes; start a new verification later.`,
+    );
   }
 }
 
@@ -144,6 +151,8 @@ export class StoreUnavailable extends DomainError {
   readonly code = 'store_unavailable';
   readonly status = 503;
   constructor() {
-    super('Service unavailable', 'The verification store is unreachable; try again shortly.', { retryAfterSeconds: 1 });
+    super('Service unavailable', 'The verification store is unreachable; try again shortly.', {
+      retryAfterSeconds: 1,
+    });
   }
 }

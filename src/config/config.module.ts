@@ -25,7 +25,8 @@ export class AppConfigModule {
         {
           provide: Settings,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => new Settings(config.getOrThrow<EnvironmentVariables>(VALIDATED)),
+          useFactory: (config: ConfigService) =>
+            new Settings(config.getOrThrow<EnvironmentVariables>(VALIDATED)),
         },
       ],
       exports: [Settings],

@@ -9,7 +9,13 @@ describe(validateEnv.name, () => {
     expect(settings.notify.mode).toBe('sandbox');
     expect(settings.redis.url).toBeUndefined();
     expect(settings.auth.sandboxKey).toBe(true);
-    expect(settings.otp).toMatchObject({ ttlSeconds: 600, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSends: 5 });
+    expect(settings.otp).toMatchObject({
+      ttlSeconds: 600,
+      codeLength: 6,
+      maxAttempts: 5,
+      resendCooldownSeconds: 30,
+      maxSends: 5,
+    });
     expect(settings.otp.hashSecretGenerated).toBe(true);
   });
 

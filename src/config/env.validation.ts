@@ -31,7 +31,10 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -40,91 +43,158 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1048576)
   BODY_LIMIT_BYTES = 16384;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @Matches(/^[A-Za-z0-9:_-]{0,64}$/, { message: 'REDIS_KEY_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  @Matches(/^[A-Za-z0-9:_-]{0,64}$/, {
+    message: 'REDIS_KEY_PREFIX may hold letters, digits, ":", "_" and "-" only',
+  })
   REDIS_KEY_PREFIX = 'otp:';
 
-  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   REDIS_COMMAND_TIMEOUT_MS = 1000;
 
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^([A-Za-z0-9_.-]+:[0-9a-f]{64})(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$/, {
     message: 'API_KEYS must be comma-separated name:sha256hex pairs (npm run api-key prints one)',
   })
   API_KEYS?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'OTP_HASH_SECRET must be at least 32 characters' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'OTP_HASH_SECRET must be at least 32 characters' })
   OTP_HASH_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
   OTP_TTL_SECONDS = 600;
 
-  @Transform(toInt) @IsInt() @Min(4) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(10)
   OTP_CODE_LENGTH = 6;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
   OTP_MAX_ATTEMPTS = 5;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   OTP_MAX_FAILED_CHECKS_PER_NUMBER = 15;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(604800)
   OTP_FAILED_CHECKS_WINDOW_SECONDS = 86400;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   RESEND_COOLDOWN_SECONDS = 30;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   MAX_SENDS_PER_VERIFICATION = 5;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(604800)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(604800)
   STATUS_RETENTION_SECONDS = 86400;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   AUTO_VOICE_ON_RESEND = true;
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(1048576)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1048576)
   ARGON2_MEMORY_KIB = 19456;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   ARGON2_TIME_COST = 2;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   ARGON2_PARALLELISM = 1;
 
-  @Transform(emptyToUndefined) @IsOptional()
-  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, { message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
+    message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
+  })
   ALLOWED_COUNTRIES?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
     message: 'NOTIFY_CONFIGURATION_ID must be a Notify configuration id or ARN',
   })
   NOTIFY_CONFIGURATION_ID?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' })
   NOTIFY_ENDPOINT?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(64)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   NOTIFY_CONFIGURATION_SET_NAME?: string;
 
   @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'AWS_REGION must look like us-east-1' })
   AWS_REGION = 'us-east-1';
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   NOTIFY_TIMEOUT_MS = 5000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   NOTIFY_MAX_ATTEMPTS = 3;
 
   @Matches(/^[A-Z]+$/, { message: 'NOTIFY_VOICE_ID must be an Amazon Polly voice id such as JOANNA' })
   NOTIFY_VOICE_ID = 'JOANNA';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   NOTIFY_EMULATOR_PORT = 0;
 }
 
@@ -132,7 +202,8 @@ export class EnvironmentVariables {
 function productionProblems(env: EnvironmentVariables): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const missing: string[] = [];
-  if (!env.REDIS_URL) missing.push('REDIS_URL is required in production (the in-process store is single-instance)');
+  if (!env.REDIS_URL)
+    missing.push('REDIS_URL is required in production (the in-process store is single-instance)');
   if (!env.OTP_HASH_SECRET) missing.push('OTP_HASH_SECRET is required in production');
   if (!env.API_KEYS) missing.push('API_KEYS is required in production');
   if (!env.NOTIFY_CONFIGURATION_ID) missing.push('NOTIFY_CONFIGURATION_ID is required in production');
@@ -143,7 +214,16 @@ function productionProblems(env: EnvironmentVariables): string[] {
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'REDIS_URL', 'API_KEYS', 'OTP_HASH_SECRET', 'ALLOWED_COUNTRIES', 'NOTIFY_CONFIGURATION_ID', 'NOTIFY_ENDPOINT', 'NOTIFY_CONFIGURATION_SET_NAME']) {
+  for (const key of [
+    ...known,
+    'REDIS_URL',
+    'API_KEYS',
+    'OTP_HASH_SECRET',
+    'ALLOWED_COUNTRIES',
+    'NOTIFY_CONFIGURATION_ID',
+    'NOTIFY_ENDPOINT',
+    'NOTIFY_CONFIGURATION_SET_NAME',
+  ]) {
     if (raw[key] !== undefined) picked[key] = raw[key];
   }
   const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });

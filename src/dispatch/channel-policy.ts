@@ -4,7 +4,11 @@ import { Channel, RequestedChannel } from '../issuance/verification';
  * Which channel carries a send. `auto` starts with SMS (cheap, fast) and calls on a resend, because a user who asks
  * for another code often did not get the SMS at all.
  */
-export function channelForSend(requested: RequestedChannel, sendIndex: number, autoVoiceOnResend: boolean): Channel {
+export function channelForSend(
+  requested: RequestedChannel,
+  sendIndex: number,
+  autoVoiceOnResend: boolean,
+): Channel {
   if (requested !== 'auto') return requested;
   return sendIndex > 0 && autoVoiceOnResend ? 'voice' : 'sms';
 }

@@ -14,7 +14,8 @@ export class DestinationPolicy {
 
   async resolve(to: string): Promise<PhoneNumber> {
     const phone = parsePhoneNumber(to);
-    const allowed = this.allowedCountries ?? (await this.catalog.describeConfigurationOrFail()).enabledCountries;
+    const allowed =
+      this.allowedCountries ?? (await this.catalog.describeConfigurationOrFail()).enabledCountries;
     if (!allowed.includes(phone.country)) throw new CountryNotAllowed(phone.country);
     return phone;
   }

@@ -35,7 +35,12 @@ export class NotifyCatalog {
   }
 
   /** The template for a send: the caller's templateId, else the locale's AWS-managed one, else the configuration's default. */
-  async templateFor(request: { templateId?: string; locale?: string; channel: Channel; voiceId?: string }): Promise<NotifyTemplate> {
+  async templateFor(request: {
+    templateId?: string;
+    locale?: string;
+    channel: Channel;
+    voiceId?: string;
+  }): Promise<NotifyTemplate> {
     const field = request.templateId ? 'templateId' : 'locale';
     let templateId = request.templateId;
     if (!templateId && request.locale) {
@@ -54,7 +59,8 @@ export class NotifyCatalog {
       }
       throw error instanceof NotifyError ? notifyFailureToDomain(error) : error;
     }
-    if (template.status !== 'ACTIVE') throw new UnknownTemplate(field, `The template "${templateId}" is not active.`);
+    if (template.status !== 'ACTIVE')
+      throw new UnknownTemplate(field, `The template "${templateId}" is not active.`);
     const wire = request.channel === 'sms' ? 'SMS' : 'VOICE';
     if (!template.channels.includes(wire)) {
       throw new ChannelNotAvailable(`The template "${templateId}" cannot be sent by ${request.channel}.`);

@@ -49,7 +49,11 @@ export class NotifyCodeSender extends CodeSender {
         request.channel === 'sms'
           ? await this.notify.sendText(input)
           : await this.notify.sendVoice({ ...input, voiceId: this.voiceFor(template, request.voiceId) });
-      return { messageId: result.messageId, channel: request.channel, templateId: result.templateId ?? template.id };
+      return {
+        messageId: result.messageId,
+        channel: request.channel,
+        templateId: result.templateId ?? template.id,
+      };
     } catch (error) {
       throw error instanceof NotifyError ? notifyFailureToDomain(error) : error;
     }
@@ -73,7 +77,10 @@ export class NotifyCodeSender extends CodeSender {
 export function templateVariables(template: NotifyTemplate, code: string): Record<string, string> {
   const spec = template.variables.code;
   if (!spec || spec.source !== 'CUSTOMER') {
-    throw new NotifyUnavailable('notify_request_rejected', `The template "${template.id}" has no "code" variable.`);
+    throw new NotifyUnavailable(
+      'notify_request_rejected',
+      `The template "${template.id}" has no "code" variable.`,
+    );
   }
   const unfilled = Object.entries(template.variables).filter(
     ([name, v]) => name !== 'code' && v.source === 'CUSTOMER' && v.required && v.defaultValue === undefined,

@@ -28,23 +28,40 @@ export function notifyFailureToDomain(error: NotifyError, country?: string): Dom
         return new ChannelNotAvailable('The Notify configuration cannot deliver on this channel.');
       }
       if (error.fields?.some((f) => f.name === 'DestinationPhoneNumber')) return new InvalidPhoneNumber();
-      return new NotifyUnavailable('notify_request_rejected', 'Notify rejected the request; check the template settings.');
+      return new NotifyUnavailable(
+        'notify_request_rejected',
+        'Notify rejected the request; check the template settings.',
+      );
     case 'not_found':
       return new NotifyUnavailable(
         'notify_configuration_not_found',
         `Notify does not know the configured ${error.resourceType ?? 'resource'}; check NOTIFY_CONFIGURATION_ID.`,
       );
     case 'conflict':
-      return new NotifyUnavailable('notify_configuration_inactive', 'The Notify configuration is not ACTIVE.');
+      return new NotifyUnavailable(
+        'notify_configuration_inactive',
+        'The Notify configuration is not ACTIVE.',
+      );
     case 'access_denied':
-      return new NotifyUnavailable('notify_access_denied', 'The service is not allowed to call Notify; check its IAM role.');
+      return new NotifyUnavailable(
+        'notify_access_denied',
+        'The service is not allowed to call Notify; check its IAM role.',
+      );
     case 'quota_exceeded':
       if (error.reason === 'DAILY_DESTINATION_CALL_LIMIT') return new DestinationLimitReached();
       if (error.reason?.startsWith('MONTHLY_SPEND_LIMIT')) {
-        return new NotifyUnavailable('notify_spend_limit', 'The monthly Notify spend limit is reached.', 3600);
+        return new NotifyUnavailable(
+          'notify_spend_limit',
+          'The monthly Notify spend limit is reached.',
+          3600,
+        );
       }
       return new NotifyUnavailable('notify_daily_limit', 'The daily Notify message limit is reached.', 3600);
     default:
-      return new NotifyUnavailable('notify_unavailable', 'Notify did not answer in time; try again shortly.', 5);
+      return new NotifyUnavailable(
+        'notify_unavailable',
+        'Notify did not answer in time; try again shortly.',
+        5,
+      );
   }
 }

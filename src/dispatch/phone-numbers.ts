@@ -12,7 +12,9 @@ export function parsePhoneNumber(input: string): PhoneNumber {
   const trimmed = input.trim();
   // libphonenumber would also read other scripts' digits; we accept only what an E.164 number is written with.
   if (!/^\+[0-9 ().-]{2,30}$/.test(trimmed)) {
-    throw new InvalidPhoneNumber('The number must be in international form: + then the country code and ASCII digits.');
+    throw new InvalidPhoneNumber(
+      'The number must be in international form: + then the country code and ASCII digits.',
+    );
   }
   const parsed = parsePhoneNumberFromString(trimmed);
   if (!parsed || !parsed.isValid() || !parsed.country) throw new InvalidPhoneNumber();

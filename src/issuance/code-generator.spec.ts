@@ -4,7 +4,8 @@ describe(RandomCodeGenerator.name, () => {
   const generator = new RandomCodeGenerator();
 
   it.each([4, 6, 10])('makes %i ASCII digits', (length) => {
-    for (let i = 0; i < 200; i++) expect(generator.generate(length)).toMatch(new RegExp(`^[0-9]{${length}}$`));
+    for (let i = 0; i < 200; i++)
+      expect(generator.generate(length)).toMatch(new RegExp(`^[0-9]{${length}}$`));
   });
 
   it('uses every digit in every position, leading zeros included', () => {

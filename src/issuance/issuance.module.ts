@@ -72,11 +72,22 @@ class StoreLifecycle implements OnApplicationShutdown {
       provide: VerificationStore,
       inject: [REDIS_CLIENT, VerificationKeys, Settings],
       useFactory: (redis: Redis | null, keys: VerificationKeys, settings: Settings) =>
-        redis ? new RedisVerificationStore(redis, keys, storePolicy(settings)) : new MemoryVerificationStore(storePolicy(settings)),
+        redis
+          ? new RedisVerificationStore(redis, keys, storePolicy(settings))
+          : new MemoryVerificationStore(storePolicy(settings)),
     },
     {
       provide: StartVerification,
-      inject: [VerificationStore, VerificationKeys, DestinationPolicy, CodeSender, CodeGenerator, CodeHasher, Clock, Settings],
+      inject: [
+        VerificationStore,
+        VerificationKeys,
+        DestinationPolicy,
+        CodeSender,
+        CodeGenerator,
+        CodeHasher,
+        Clock,
+        Settings,
+      ],
       useFactory: (
         store: VerificationStore,
         keys: VerificationKeys,
@@ -86,7 +97,17 @@ class StoreLifecycle implements OnApplicationShutdown {
         hasher: CodeHasher,
         clock: Clock,
         settings: Settings,
-      ) => new StartVerification(store, keys, destinations, sender, generator, hasher, clock, issuanceSettings(settings)),
+      ) =>
+        new StartVerification(
+          store,
+          keys,
+          destinations,
+          sender,
+          generator,
+          hasher,
+          clock,
+          issuanceSettings(settings),
+        ),
     },
     {
       provide: ResendVerification,

@@ -43,7 +43,10 @@ function defineScripts(redis: Redis): void {
   for (const [name, numberOfKeys] of Object.entries(SCRIPT_KEYS)) {
     const command = `otp:${name}`;
     if (typeof (redis as unknown as Record<string, unknown>)[command] === 'function') continue;
-    redis.defineCommand(command, { numberOfKeys, lua: readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8') });
+    redis.defineCommand(command, {
+      numberOfKeys,
+      lua: readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8'),
+    });
   }
 }
 
@@ -95,7 +98,9 @@ export class RedisVerificationStore extends VerificationStore {
   }
 
   private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
-    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[`otp:${name}`];
+    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[
+      `otp:${name}`
+    ];
     return fn.call(this.redis, ...keys, ...args);
   }
 
@@ -107,7 +112,16 @@ export class RedisVerificationStore extends VerificationStore {
     const reply = await this.run(
       'create',
       [this.keys.record(id), this.keys.codeHash(id), index],
-      [id, '', codeHash, codeTtl, codeTtl + this.policy.retentionMs, now, this.policy.retentionMs, ...toFields(record)],
+      [
+        id,
+        '',
+        codeHash,
+        codeTtl,
+        codeTtl + this.policy.retentionMs,
+        now,
+        this.policy.retentionMs,
+        ...toFields(record),
+      ],
     );
     return { kind: 'created', replacedId: reply[1] || undefined };
   }
@@ -130,7 +144,13 @@ export class RedisVerificationStore extends VerificationStore {
     );
     switch (r[0]) {
       case 'reserved':
-        return { kind: 'reserved', hash: r[1], codeVersion: Number(r[2]), messageId: r[3], attemptsRemaining: Number(r[4]) };
+        return {
+          kind: 'reserved',
+          hash: r[1],
+          codeVersion: Number(r[2]),
+          messageId: r[3],
+          attemptsRemaining: Number(r[4]),
+        };
       case 'finished':
         return { kind: 'finished', status: r[1] as VerificationStatus };
       case 'locked':
@@ -143,7 +163,12 @@ export class RedisVerificationStore extends VerificationStore {
   }
 
   async approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome> {
-    const r = await this.run('approve', this.lifecycleKeys(ref), [ref.id, codeVersion, now, this.policy.retentionMs]);
+    const r = await this.run('approve', this.lifecycleKeys(ref), [
+      ref.id,
+      codeVersion,
+      now,
+      this.policy.retentionMs,
+    ]);
     return r[0] === 'approved' ? { kind: 'approved', messageId: r[1] } : { kind: 'stale' };
   }
 
@@ -177,12 +202,19 @@ export class RedisVerificationStore extends VerificationStore {
     }
   }
 
-  async releaseResend(ref: VerificationRef, claim: { claimedAt: number; previousSendAt: number }): Promise<void> {
+  async releaseResend(
+    ref: VerificationRef,
+    claim: { claimedAt: number; previousSendAt: number },
+  ): Promise<void> {
     await this.run('release-resend', [this.keys.record(ref.id)], [claim.claimedAt, claim.previousSendAt]);
   }
 
   async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
-    const send = { channel: code.channel, messageId: code.messageId, sentAt: new Date(code.sentAt).toISOString() };
+    const send = {
+      channel: code.channel,
+      messageId: code.messageId,
+      sentAt: new Date(code.sentAt).toISOString(),
+    };
     const codeTtl = code.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
     const r = await this.run('commit-resend', this.lifecycleKeys(ref), [
@@ -195,11 +227,18 @@ export class RedisVerificationStore extends VerificationStore {
       codeTtl + this.policy.retentionMs,
       now,
     ]);
-    return r[0] === 'committed' ? { kind: 'committed' } : { kind: 'finished', status: r[1] as VerificationStatus };
+    return r[0] === 'committed'
+      ? { kind: 'committed' }
+      : { kind: 'finished', status: r[1] as VerificationStatus };
   }
 
   async cancel(ref: VerificationRef, now: number): Promise<CancelOutcome> {
-    const r = await this.run('cancel', this.lifecycleKeys(ref), [ref.clientId, ref.id, now, this.policy.retentionMs]);
+    const r = await this.run('cancel', this.lifecycleKeys(ref), [
+      ref.clientId,
+      ref.id,
+      now,
+      this.policy.retentionMs,
+    ]);
     if (r[0] === 'canceled') return { kind: 'canceled' };
     if (r[0] === 'finished') return { kind: 'finished', status: r[1] as VerificationStatus };
     return { kind: 'not_found' };
@@ -207,7 +246,11 @@ export class RedisVerificationStore extends VerificationStore {
 
   /** Record, code hash and pending index: the keys every state change of a verification touches. */
   private lifecycleKeys(ref: VerificationRef): [string, string, string] {
-    return [this.keys.record(ref.id), this.keys.codeHash(ref.id), this.keys.pending(ref.clientId, ref.purpose, ref.to)];
+    return [
+      this.keys.record(ref.id),
+      this.keys.codeHash(ref.id),
+      this.keys.pending(ref.clientId, ref.purpose, ref.to),
+    ];
   }
 
   async failedChecks(to: string): Promise<number> {

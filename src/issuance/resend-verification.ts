@@ -1,5 +1,10 @@
 import { Clock } from '../common/clock';
-import { MaxSendsReached, ResendTooSoon, VerificationNotFound, VerificationNotPending } from '../common/domain-error';
+import {
+  MaxSendsReached,
+  ResendTooSoon,
+  VerificationNotFound,
+  VerificationNotPending,
+} from '../common/domain-error';
 import { channelForSend } from '../dispatch/channel-policy';
 import { CodeSender } from '../dispatch/code-sender';
 import { CodeGenerator } from './code-generator';
@@ -43,7 +48,8 @@ export class ResendVerification {
         throw new MaxSendsReached(this.settings.maxSends);
     }
 
-    const channel = command.channel ?? channelForSend(record.channel, claim.sendIndex, this.settings.autoVoiceOnResend);
+    const channel =
+      command.channel ?? channelForSend(record.channel, claim.sendIndex, this.settings.autoVoiceOnResend);
     const code = this.generator.generate(record.codeLength ?? this.settings.codeLength);
     const hashing = this.hasher.hash(code);
     hashing.catch(() => undefined);
@@ -77,4 +83,3 @@ export class ResendVerification {
     return updated;
   }
 }
-

@@ -89,7 +89,12 @@ describe(StartVerification.name, () => {
     const { start, sender, store } = setup();
     const result = await start.execute({ ...command, context: { app: 'shop' } });
     if (result.kind !== 'started') throw new Error('expected a start');
-    expect(sender.sent[0]).toMatchObject({ to: '+12065550100', channel: 'sms', code: '012345', ttlSeconds: 600 });
+    expect(sender.sent[0]).toMatchObject({
+      to: '+12065550100',
+      channel: 'sms',
+      code: '012345',
+      ttlSeconds: 600,
+    });
     expect(sender.sent[0].context).toEqual({ app: 'shop' });
     expect(sender.sent[0].verificationId).toBe(result.verification.id);
     const stored = await store.get(result.verification.id);
@@ -105,14 +110,20 @@ describe(StartVerification.name, () => {
 
   it('a dry run stores nothing and reports the template', async () => {
     const { start, sender, store } = setup();
-    await expect(start.execute({ ...command, dryRun: true })).resolves.toEqual({ kind: 'dry_run', channel: 'sms', templateId: 'tpl' });
+    await expect(start.execute({ ...command, dryRun: true })).resolves.toEqual({
+      kind: 'dry_run',
+      channel: 'sms',
+      templateId: 'tpl',
+    });
     expect(sender.sent[0].dryRun).toBe(true);
     expect(await store.latestPendingId('acme', 'login', '+12065550100')).toBeNull();
   });
 
   it('refuses a country outside the allowed list before sending', async () => {
     const { start, sender } = setup();
-    await expect(start.execute({ ...command, to: '+442071838750' })).rejects.toMatchObject({ code: 'country_not_allowed' });
+    await expect(start.execute({ ...command, to: '+442071838750' })).rejects.toMatchObject({
+      code: 'country_not_allowed',
+    });
     expect(sender.sent).toHaveLength(0);
   });
 });
@@ -124,16 +135,20 @@ describe(ResendVerification.name, () => {
     if (started.kind !== 'started') throw new Error('expected a start');
     clock.t += 30_000;
     sender.failNext = new NotifyUnavailable('notify_unavailable', 'down');
-    await expect(resend.execute({ clientId: 'acme', id: started.verification.id })).rejects.toBeInstanceOf(NotifyUnavailable);
+    await expect(resend.execute({ clientId: 'acme', id: started.verification.id })).rejects.toBeInstanceOf(
+      NotifyUnavailable,
+    );
     const updated = await resend.execute({ clientId: 'acme', id: started.verification.id });
     expect(updated.sends.map((s) => s.channel)).toEqual(['sms', 'voice']);
   });
 
-  it('refuses another client\'s verification as unknown', async () => {
+  it("refuses another client's verification as unknown", async () => {
     const { start, resend } = setup();
     const started = await start.execute(command);
     if (started.kind !== 'started') throw new Error('expected a start');
-    await expect(resend.execute({ clientId: 'globex', id: started.verification.id })).rejects.toMatchObject({ code: 'verification_not_found' });
+    await expect(resend.execute({ clientId: 'globex', id: started.verification.id })).rejects.toMatchObject({
+      code: 'verification_not_found',
+    });
   });
 });
 
@@ -141,11 +156,26 @@ describe(CheckCodeForNumber.name, () => {
   it('runs a dummy comparison when the number has no verification, and answers like a wrong code', async () => {
     const { start, checkForNumber, hasher } = setup();
     await start.execute(command);
-    const unknown = await checkForNumber.execute({ clientId: 'acme', to: '+12065550199', code: '012345', purpose: 'login' });
+    const unknown = await checkForNumber.execute({
+      clientId: 'acme',
+      to: '+12065550199',
+      code: '012345',
+      purpose: 'login',
+    });
     expect(hasher.dummies).toBe(1);
-    const wrong = await checkForNumber.execute({ clientId: 'acme', to: '+12065550100', code: '999999', purpose: 'login' });
+    const wrong = await checkForNumber.execute({
+      clientId: 'acme',
+      to: '+12065550100',
+      code: '999999',
+      purpose: 'login',
+    });
     expect(wrong).toEqual(unknown);
-    const right = await checkForNumber.execute({ clientId: 'acme', to: '+12065550100', code: '012345', purpose: 'login' });
+    const right = await checkForNumber.execute({
+      clientId: 'acme',
+      to: '+12065550100',
+      code: '012345',
+      purpose: 'login',
+    });
     expect(right).toMatchObject({ valid: true, status: 'approved' });
   });
 });

@@ -17,7 +17,8 @@ export type ClaimOutcome =
   | { kind: 'cooldown'; retryAfterMs: number }
   | { kind: 'max_sends' };
 export type CommitOutcome = { kind: 'committed' } | { kind: 'finished'; status: VerificationStatus };
-export type CancelOutcome = { kind: 'canceled' } | { kind: 'not_found' } | { kind: 'finished'; status: VerificationStatus };
+export type CancelOutcome =
+  { kind: 'canceled' } | { kind: 'not_found' } | { kind: 'finished'; status: VerificationStatus };
 
 /** What a script needs to name every key of a verification; the use case has read the record already. */
 export type VerificationRef = Pick<VerificationRecord, 'id' | 'clientId' | 'purpose' | 'to'>;
@@ -49,7 +50,10 @@ export abstract class VerificationStore {
   /** Takes the right to send another code (cooldown and send budget), before the send. */
   abstract claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome>;
   /** Gives a claim back after a send that failed, so a Notify error does not cost the user a send. */
-  abstract releaseResend(ref: VerificationRef, claim: { claimedAt: number; previousSendAt: number }): Promise<void>;
+  abstract releaseResend(
+    ref: VerificationRef,
+    claim: { claimedAt: number; previousSendAt: number },
+  ): Promise<void>;
   /** Installs the new code, replacing the previous one. */
   abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;

@@ -41,6 +41,9 @@ export interface VerificationRecord {
   lastSendAt: number;
 }
 
-export function effectiveStatus(record: Pick<VerificationRecord, 'status' | 'expiresAt'>, now: number): VerificationStatus {
+export function effectiveStatus(
+  record: Pick<VerificationRecord, 'status' | 'expiresAt'>,
+  now: number,
+): VerificationStatus {
   return record.status === 'pending' && now >= record.expiresAt ? 'expired' : record.status;
 }

@@ -9,7 +9,10 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  * Fails fast: no offline queue, a command timeout and one retry per request, so that a Redis outage turns into quick
  * 503 answers instead of piling up requests. ioredis keeps reconnecting in the background.
  */
-export async function connectRedis(url: string, options: { keyPrefix: string; commandTimeoutMs: number }): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  options: { keyPrefix: string; commandTimeoutMs: number },
+): Promise<Redis> {
   const redis = new Redis(url, {
     keyPrefix: options.keyPrefix,
     lazyConnect: true,

@@ -15,7 +15,8 @@ export class CancelVerification {
     if (!record || record.clientId !== command.clientId) throw new VerificationNotFound();
     const outcome = await this.store.cancel(record, this.clock.now());
     if (outcome.kind === 'not_found') throw new VerificationNotFound();
-    if (outcome.kind === 'finished' && outcome.status !== 'canceled') throw new VerificationNotPending(outcome.status);
+    if (outcome.kind === 'finished' && outcome.status !== 'canceled')
+      throw new VerificationNotPending(outcome.status);
     const updated = await this.store.get(record.id);
     if (!updated) throw new VerificationNotFound();
     return updated;

@@ -10,7 +10,8 @@ export interface CheckCodeForNumberCommand {
   purpose: string;
 }
 
-export type CheckCodeForNumberResult = { valid: true; status: 'approved'; id: string } | { valid: false; status: 'pending' };
+export type CheckCodeForNumberResult =
+  { valid: true; status: 'approved'; id: string } | { valid: false; status: 'pending' };
 
 /**
  * Checks a code against the caller's latest pending verification for a number. Every refusal looks the same, in body

@@ -38,7 +38,10 @@ export class CheckCode {
   }
 
   /** The shared core, also used by the check by number. `evaluated` says whether a hash was compared. */
-  async checkRecord(record: VerificationRecord, code: string): Promise<CheckCodeResult & { evaluated: boolean }> {
+  async checkRecord(
+    record: VerificationRecord,
+    code: string,
+  ): Promise<CheckCodeResult & { evaluated: boolean }> {
     const reservation = await this.store.reserveAttempt(record, this.clock.now());
     const base = { id: record.id, valid: false, evaluated: false };
     switch (reservation.kind) {
@@ -56,14 +59,32 @@ export class CheckCode {
       const approval = await this.store.approve(record, reservation.codeVersion, this.clock.now());
       if (approval.kind === 'approved') {
         this.feedback.received(approval.messageId);
-        return { id: record.id, valid: true, status: 'approved', attemptsRemaining: reservation.attemptsRemaining, evaluated: true };
+        return {
+          id: record.id,
+          valid: true,
+          status: 'approved',
+          attemptsRemaining: reservation.attemptsRemaining,
+          evaluated: true,
+        };
       }
       const current = await this.store.get(record.id);
       const status = current ? effectiveStatus(current, this.clock.now()) : 'expired';
-      return { id: record.id, valid: false, status, attemptsRemaining: reservation.attemptsRemaining, evaluated: true };
+      return {
+        id: record.id,
+        valid: false,
+        status,
+        attemptsRemaining: reservation.attemptsRemaining,
+        evaluated: true,
+      };
     }
     const rejection = await this.store.reject(record, this.clock.now());
-    return { id: record.id, valid: false, status: rejection.status, attemptsRemaining: rejection.attemptsRemaining, evaluated: true };
+    return {
+      id: record.id,
+      valid: false,
+      status: rejection.status,
+      attemptsRemaining: rejection.attemptsRemaining,
+      evaluated: true,
+    };
   }
 }
 

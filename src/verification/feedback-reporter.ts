@@ -38,7 +38,10 @@ export class NotifyFeedbackReporter extends FeedbackReporter {
       } catch (error) {
         const retryable = !(error instanceof NotifyError) || error.retryable;
         if (!retryable || attempt >= this.backoffMs.length) {
-          this.logger.warn({ messageId, kind: (error as NotifyError).kind }, 'PutMessageFeedback failed; giving up');
+          this.logger.warn(
+            { messageId, kind: (error as NotifyError).kind },
+            'PutMessageFeedback failed; giving up',
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, this.backoffMs[attempt]));

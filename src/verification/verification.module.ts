@@ -23,7 +23,11 @@ class FeedbackLifecycle implements OnApplicationShutdown {
 @Module({
   imports: [IssuanceModule, DispatchModule],
   providers: [
-    { provide: FeedbackReporter, inject: [NotifyClient], useFactory: (notify: NotifyClient) => new NotifyFeedbackReporter(notify) },
+    {
+      provide: FeedbackReporter,
+      inject: [NotifyClient],
+      useFactory: (notify: NotifyClient) => new NotifyFeedbackReporter(notify),
+    },
     {
       provide: CheckCode,
       inject: [VerificationStore, CodeHasher, FeedbackReporter, Clock],
@@ -33,14 +37,19 @@ class FeedbackLifecycle implements OnApplicationShutdown {
     {
       provide: CheckCodeForNumber,
       inject: [VerificationStore, CodeHasher, CheckCode],
-      useFactory: (store: VerificationStore, hasher: CodeHasher, check: CheckCode) => new CheckCodeForNumber(store, hasher, check),
+      useFactory: (store: VerificationStore, hasher: CodeHasher, check: CheckCode) =>
+        new CheckCodeForNumber(store, hasher, check),
     },
     {
       provide: CancelVerification,
       inject: [VerificationStore, Clock],
       useFactory: (store: VerificationStore, clock: Clock) => new CancelVerification(store, clock),
     },
-    { provide: GetVerification, inject: [VerificationStore], useFactory: (store: VerificationStore) => new GetVerification(store) },
+    {
+      provide: GetVerification,
+      inject: [VerificationStore],
+      useFactory: (store: VerificationStore) => new GetVerification(store),
+    },
     FeedbackLifecycle,
   ],
   exports: [CheckCode, CheckCodeForNumber, CancelVerification, GetVerification, FeedbackReporter],

@@ -19,10 +19,21 @@ describe('bad input gets a 4xx problem naming the field, never a 500, and writes
     expect(svc.emulator.messages()).toHaveLength(0);
   });
 
-  function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number) {
+  function expectProblem(
+    res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+    status: number,
+  ) {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code: expect.any(String) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        type: expect.any(String),
+        title: expect.any(String),
+        status,
+        detail: expect.any(String),
+        code: expect.any(String),
+      }),
+    );
   }
 
   const post = (body: string, type = 'application/json') =>
@@ -57,14 +68,20 @@ describe('bad input gets a 4xx problem naming the field, never a 500, and writes
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
-  it.each(['12065550100', '+1206555', '+999123456', '+1 206 CALL ME', '+١٢٠٦٥٥٥٠١٠٠'])('unparseable number %p -> 422 on to', async (to) => {
-    const res = await svc.http.post('/v1/verifications').set(auth).send({ to });
-    expectProblem(res, 422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'to' })]);
-  });
+  it.each(['12065550100', '+1206555', '+999123456', '+1 206 CALL ME', '+١٢٠٦٥٥٥٠١٠٠'])(
+    'unparseable number %p -> 422 on to',
+    async (to) => {
+      const res = await svc.http.post('/v1/verifications').set(auth).send({ to });
+      expectProblem(res, 422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'to' })]);
+    },
+  );
 
   it('a code length the template cannot carry is refused before sending', async () => {
-    const res = await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550100', templateId: 'nope-001' });
+    const res = await svc.http
+      .post('/v1/verifications')
+      .set(auth)
+      .send({ to: '+12065550100', templateId: 'nope-001' });
     expectProblem(res, 422);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'templateId' })]);
   });
@@ -87,21 +104,33 @@ describe('bad input gets a 4xx problem naming the field, never a 500, and writes
     expectProblem(text, 415);
   });
 
-  it.each([['١٢٣٤٥٦'], ['１２３４５６'], ['12345a'], ['123'], [123456], ['12 34 56']])('check with code %p -> 400 on code', async (code) => {
-    const res = await svc.http.post('/v1/verifications/VE0000000000000000000000000000/check').set(auth).send({ code });
-    expectProblem(res, 400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'code' })]);
-  });
+  it.each([['١٢٣٤٥٦'], ['１２３４５６'], ['12345a'], ['123'], [123456], ['12 34 56']])(
+    'check with code %p -> 400 on code',
+    async (code) => {
+      const res = await svc.http
+        .post('/v1/verifications/VE0000000000000000000000000000/check')
+        .set(auth)
+        .send({ code });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'code' })]);
+    },
+  );
 
   it('check by number with a bad number -> 422, with a missing code -> 400', async () => {
-    expectProblem(await svc.http.post('/v1/verification-checks').set(auth).send({ to: 'x', code: '123456' }), 422);
+    expectProblem(
+      await svc.http.post('/v1/verification-checks').set(auth).send({ to: 'x', code: '123456' }),
+      422,
+    );
     const missing = await svc.http.post('/v1/verification-checks').set(auth).send({ to: '+12065550100' });
     expectProblem(missing, 400);
     expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'code' })]);
   });
 
   it('resend with a bad channel -> 400; unknown route -> 404 problem', async () => {
-    const res = await svc.http.post('/v1/verifications/VE0000000000000000000000000000/resend').set(auth).send({ channel: 'auto' });
+    const res = await svc.http
+      .post('/v1/verifications/VE0000000000000000000000000000/resend')
+      .set(auth)
+      .send({ channel: 'auto' });
     expectProblem(res, 400);
     expectProblem(await svc.http.get('/v1/nothing-here').set(auth), 404);
   });

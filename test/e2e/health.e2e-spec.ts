@@ -17,6 +17,9 @@ describe('health probes', () => {
   it('ready checks Redis and that the Notify configuration is ACTIVE', async () => {
     const res = await svc.http.get('/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body.info).toMatchObject({ redis: { status: 'up' }, notify: { status: 'up', tier: 'ADVANCED' } });
+    expect(res.body.info).toMatchObject({
+      redis: { status: 'up' },
+      notify: { status: 'up', tier: 'ADVANCED' },
+    });
   });
 });

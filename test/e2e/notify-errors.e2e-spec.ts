@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NotifyEmulator, PENDING_CONFIGURATION_ID, SMS_ONLY_CONFIGURATION_ID } from '@app/notify-emulator';
 import { createApp } from '../../src/app.factory';
 import { deletePrefix, dumpPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
@@ -10,7 +11,10 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
   let redis: Redis;
 
   beforeAll(async () => {
-    svc = await startService({ NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '2', ALLOWED_COUNTRIES: 'US,NZ' }, 'notify-errors');
+    svc = await startService(
+      { NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '2', ALLOWED_COUNTRIES: 'US,NZ' },
+      'notify-errors',
+    );
     redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
@@ -26,16 +30,51 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
   }
 
   const cases: [string, Parameters<NotifyEmulator['injectFault']>[0], number, string][] = [
-    ['configuration not found', { exception: 'ResourceNotFoundException' }, 503, 'notify_configuration_not_found'],
+    [
+      'configuration not found',
+      { exception: 'ResourceNotFoundException' },
+      503,
+      'notify_configuration_not_found',
+    ],
     ['configuration not ACTIVE', { exception: 'ConflictException' }, 503, 'notify_configuration_inactive'],
     ['access denied', { exception: 'AccessDeniedException' }, 503, 'notify_access_denied'],
-    ['per-number daily cap', { exception: 'ServiceQuotaExceededException', reason: 'DAILY_DESTINATION_CALL_LIMIT' }, 429, 'destination_daily_limit'],
-    ['Basic-tier daily limit', { exception: 'ServiceQuotaExceededException', reason: 'DAILY_NOTIFY_TIER_MESSAGE_LIMIT' }, 503, 'notify_daily_limit'],
-    ['spend limit', { exception: 'ServiceQuotaExceededException', reason: 'MONTHLY_SPEND_LIMIT_REACHED_FOR_NOTIFY' }, 503, 'notify_spend_limit'],
+    [
+      'per-number daily cap',
+      { exception: 'ServiceQuotaExceededException', reason: 'DAILY_DESTINATION_CALL_LIMIT' },
+      429,
+      'destination_daily_limit',
+    ],
+    [
+      'Basic-tier daily limit',
+      { exception: 'ServiceQuotaExceededException', reason: 'DAILY_NOTIFY_TIER_MESSAGE_LIMIT' },
+      503,
+      'notify_daily_limit',
+    ],
+    [
+      'spend limit',
+      { exception: 'ServiceQuotaExceededException', reason: 'MONTHLY_SPEND_LIMIT_REACHED_FOR_NOTIFY' },
+      503,
+      'notify_spend_limit',
+    ],
     ['throttling on every retry', { exception: 'ThrottlingException', times: 2 }, 503, 'notify_unavailable'],
-    ['internal error on every retry', { exception: 'InternalServerException', times: 2 }, 503, 'notify_unavailable'],
-    ['a hang past the timeout', { operation: 'SendNotifyTextMessage', delayMs: 1500, times: 2 }, 503, 'notify_unavailable'],
-    ['a dropped connection', { operation: 'SendNotifyTextMessage', dropConnection: true, times: 2 }, 503, 'notify_unavailable'],
+    [
+      'internal error on every retry',
+      { exception: 'InternalServerException', times: 2 },
+      503,
+      'notify_unavailable',
+    ],
+    [
+      'a hang past the timeout',
+      { operation: 'SendNotifyTextMessage', delayMs: 1500, times: 2 },
+      503,
+      'notify_unavailable',
+    ],
+    [
+      'a dropped connection',
+      { operation: 'SendNotifyTextMessage', dropConnection: true, times: 2 },
+      503,
+      'notify_unavailable',
+    ],
   ];
 
   it.each(cases)('%s -> HTTP %s %s', async (_name, fault, status, code) => {
@@ -51,12 +90,16 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
 
   it('retries one throttled or failed call and then succeeds', async () => {
     svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'ThrottlingException' });
-    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550121' })).status).toBe(201);
+    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550121' })).status).toBe(
+      201,
+    );
     svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'InternalServerException' });
-    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550122' })).status).toBe(201);
+    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550122' })).status).toBe(
+      201,
+    );
   });
 
-  it('a country we allow but Notify does not enable -> 422 from Notify\'s own answer', async () => {
+  it("a country we allow but Notify does not enable -> 422 from Notify's own answer", async () => {
     const res = await svc.http.post('/v1/verifications').set(auth).send({ to: '+6421123456' });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'country_not_allowed', errors: [{ field: 'to' }] });
@@ -99,18 +142,16 @@ describe('Notify configuration problems (AWS mode against a standalone emulator)
   });
 
   async function boot(configurationId: string) {
-    return createApp(
-      {
-        NODE_ENV: 'test',
-        NOTIFY_CONFIGURATION_ID: configurationId,
-        NOTIFY_ENDPOINT: endpoint,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        API_KEYS: 'acme:' + require('node:crypto').createHash('sha256').update('acme-key').digest('hex'),
-        OTP_HASH_SECRET: 'x'.repeat(32),
-        LOG_LEVEL: 'silent',
-      },
-    );
+    return createApp({
+      NODE_ENV: 'test',
+      NOTIFY_CONFIGURATION_ID: configurationId,
+      NOTIFY_ENDPOINT: endpoint,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      API_KEYS: 'acme:' + createHash('sha256').update('acme-key').digest('hex'),
+      OTP_HASH_SECRET: 'x'.repeat(32),
+      LOG_LEVEL: 'silent',
+    });
   }
 
   it('a configuration that is not ACTIVE -> 503 notify_configuration_inactive', async () => {

@@ -21,18 +21,27 @@ describe('a code never leaves the message that carries it', () => {
     const codes: string[] = [];
     const keep = (res: { text: string }) => bodies.push(res.text);
 
-    const created = await svc.http.post('/v1/verifications').set(auth).send({ to, context: { app: 'shop' } });
+    const created = await svc.http
+      .post('/v1/verifications')
+      .set(auth)
+      .send({ to, context: { app: 'shop' } });
     keep(created);
     codes.push(codeIn(latestMessage(svc.emulator, to)));
     keep(await svc.http.post(`/v1/verifications/${created.body.id}/resend`).set(auth).send({}));
     codes.push(codeIn(latestMessage(svc.emulator, to)));
     keep(await svc.http.get(`/v1/verifications/${created.body.id}`).set(auth));
     keep(await svc.http.get(`/v1/verifications/${created.body.id}`).set(auth).query({ to }));
-    keep(await svc.http.post(`/v1/verifications/${created.body.id}/check`).set(auth).send({ code: codes[0] }));
+    keep(
+      await svc.http.post(`/v1/verifications/${created.body.id}/check`).set(auth).send({ code: codes[0] }),
+    );
 
     const values = [...(await dumpPrefix(redis, svc.prefix)).entries()].flat().join('\n');
     keep(await svc.http.post('/v1/verification-checks').set(auth).send({ to, code: codes[1] }));
-    keep(await svc.http.get('/sandbox/messages?to=%2B12065550140').set({ ...auth, 'X-Request-Id': 'req-secrets-1' }));
+    keep(
+      await svc.http
+        .get('/sandbox/messages?to=%2B12065550140')
+        .set({ ...auth, 'X-Request-Id': 'req-secrets-1' }),
+    );
     await svc.settle();
 
     expect(codes.every((c) => /^\d{6}$/.test(c))).toBe(true);

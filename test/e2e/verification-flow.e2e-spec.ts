@@ -13,7 +13,10 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
   async function start(body: Record<string, unknown>) {
     const res = await svc.http.post('/v1/verifications').set(auth).send(body);
     expect(res.status).toBe(201);
-    return res.body as { id: string; sendAttempts: { messageId: string; channel: string }[] } & Record<string, unknown>;
+    return res.body as { id: string; sendAttempts: { messageId: string; channel: string }[] } & Record<
+      string,
+      unknown
+    >;
   }
 
   it('sends a code by SMS, refuses a wrong one, approves the right one once, and reports RECEIVED', async () => {
@@ -37,7 +40,10 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     expect(message.timeToLive).toBe(600);
     const code = codeIn(message);
 
-    const wrong = await svc.http.post(`/v1/verifications/${created.id}/check`).set(auth).send({ code: wrongCodeFor(code) });
+    const wrong = await svc.http
+      .post(`/v1/verifications/${created.id}/check`)
+      .set(auth)
+      .send({ code: wrongCodeFor(code) });
     expect(wrong.status).toBe(200);
     expect(wrong.body).toEqual({ id: created.id, valid: false, status: 'pending', attemptsRemaining: 4 });
 
@@ -61,7 +67,10 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     expect(message.channel).toBe('VOICE');
     expect(message.voiceId).toBe('MATTHEW');
     expect(message.resolvedMessageBody).toMatch(/(\d\. ){5}\d\./);
-    const res = await svc.http.post(`/v1/verifications/${created.id}/check`).set(auth).send({ code: codeIn(message) });
+    const res = await svc.http
+      .post(`/v1/verifications/${created.id}/check`)
+      .set(auth)
+      .send({ code: codeIn(message) });
     expect(res.body).toMatchObject({ valid: true, status: 'approved' });
   });
 
@@ -85,10 +94,16 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const newCode = codeIn(call);
 
     if (oldCode !== newCode) {
-      const stale = await svc.http.post(`/v1/verifications/${created.id}/check`).set(auth).send({ code: oldCode });
+      const stale = await svc.http
+        .post(`/v1/verifications/${created.id}/check`)
+        .set(auth)
+        .send({ code: oldCode });
       expect(stale.body).toMatchObject({ valid: false, status: 'pending' });
     }
-    const fresh = await svc.http.post(`/v1/verifications/${created.id}/check`).set(auth).send({ code: newCode });
+    const fresh = await svc.http
+      .post(`/v1/verifications/${created.id}/check`)
+      .set(auth)
+      .send({ code: newCode });
     expect(fresh.body).toMatchObject({ valid: true, status: 'approved' });
   });
 
@@ -97,7 +112,9 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const created = await start({ to, channel: 'sms' });
     for (let i = 0; i < 2; i++) {
       svc.clock.advance(31_000);
-      expect((await svc.http.post(`/v1/verifications/${created.id}/resend`).set(auth).send({})).status).toBe(200);
+      expect((await svc.http.post(`/v1/verifications/${created.id}/resend`).set(auth).send({})).status).toBe(
+        200,
+      );
     }
     svc.clock.advance(31_000);
     const refused = await svc.http.post(`/v1/verifications/${created.id}/resend`).set(auth).send({});
@@ -112,7 +129,10 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const code = codeIn(latestMessage(svc.emulator, to));
     const statuses: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await svc.http.post(`/v1/verifications/${created.id}/check`).set(auth).send({ code: wrongCodeFor(code) });
+      const res = await svc.http
+        .post(`/v1/verifications/${created.id}/check`)
+        .set(auth)
+        .send({ code: wrongCodeFor(code) });
       statuses.push(res.body.status);
     }
     expect(statuses).toEqual(['pending', 'pending', 'pending', 'pending', 'failed']);
@@ -151,7 +171,10 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const firstCode = codeIn(latestMessage(svc.emulator, to));
     await start({ to });
     expect((await svc.http.get(`/v1/verifications/${first.id}`).set(auth)).body.status).toBe('canceled');
-    const res = await svc.http.post(`/v1/verifications/${first.id}/check`).set(auth).send({ code: firstCode });
+    const res = await svc.http
+      .post(`/v1/verifications/${first.id}/check`)
+      .set(auth)
+      .send({ code: firstCode });
     expect(res.body.valid).toBe(false);
   });
 
@@ -159,7 +182,11 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const to = '+12065550109';
     const res = await svc.http.post('/v1/verifications').set(auth).send({ to, dryRun: true, locale: 'es' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ dryRun: true, channel: 'sms', templateId: 'notify-code-verification-spanish-001' });
+    expect(res.body).toEqual({
+      dryRun: true,
+      channel: 'sms',
+      templateId: 'notify-code-verification-spanish-001',
+    });
     expect(svc.emulator.messages({ to })).toHaveLength(0);
     const check = await svc.http.post('/v1/verification-checks').set(auth).send({ to, code: '123456' });
     expect(check.body).toEqual({ valid: false, status: 'pending' });
@@ -170,19 +197,28 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const created = await start({ to, purpose: 'signup' });
     const code = codeIn(latestMessage(svc.emulator, to));
 
-    const wrong = await svc.http.post('/v1/verification-checks').set(auth).send({ to, code: wrongCodeFor(code), purpose: 'signup' });
-    const unknown = await svc.http.post('/v1/verification-checks').set(auth).send({ to: '+12065550199', code, purpose: 'signup' });
+    const wrong = await svc.http
+      .post('/v1/verification-checks')
+      .set(auth)
+      .send({ to, code: wrongCodeFor(code), purpose: 'signup' });
+    const unknown = await svc.http
+      .post('/v1/verification-checks')
+      .set(auth)
+      .send({ to: '+12065550199', code, purpose: 'signup' });
     const otherPurpose = await svc.http.post('/v1/verification-checks').set(auth).send({ to, code });
     expect(wrong.status).toBe(200);
     expect(wrong.body).toEqual(unknown.body);
     expect(otherPurpose.body).toEqual(unknown.body);
     expect(wrong.text).toBe(unknown.text);
 
-    const right = await svc.http.post('/v1/verification-checks').set(auth).send({ to: '+1 206 555 0110', code, purpose: 'signup' });
+    const right = await svc.http
+      .post('/v1/verification-checks')
+      .set(auth)
+      .send({ to: '+1 206 555 0110', code, purpose: 'signup' });
     expect(right.body).toEqual({ valid: true, status: 'approved', id: created.id });
   });
 
-  it('answers 404 for an unknown id and for another API client\'s verification', async () => {
+  it("answers 404 for an unknown id and for another API client's verification", async () => {
     const created = await start({ to: '+12065550111' });
     const unknown = await svc.http.get('/v1/verifications/VE0000000000000000000000000000').set(auth);
     expect(unknown.status).toBe(404);
@@ -192,7 +228,9 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     const noKey = await svc.http.get(`/v1/verifications/${created.id}`);
     expect(noKey.status).toBe(401);
     expect(noKey.headers['content-type']).toContain('application/problem+json');
-    const badKey = await svc.http.get(`/v1/verifications/${created.id}`).set({ Authorization: 'Bearer nope' });
+    const badKey = await svc.http
+      .get(`/v1/verifications/${created.id}`)
+      .set({ Authorization: 'Bearer nope' });
     expect(badKey.status).toBe(401);
   });
 
@@ -204,7 +242,11 @@ describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)'
     expect(res.status).toBe(200);
     expect(res.body.map((m: { channel: string }) => m.channel)).toEqual(['voice', 'sms']);
     expect(res.body[0]).toEqual(
-      expect.objectContaining({ to, templateId: 'notify-code-verification-english-001', body: expect.any(String) }),
+      expect.objectContaining({
+        to,
+        templateId: 'notify-code-verification-english-001',
+        body: expect.any(String),
+      }),
     );
   });
 });

@@ -90,7 +90,9 @@ describe.each([
     const v = record('+12065550150', 50);
     await store.create(v, await hasher.hash('424242'), clock.now());
 
-    const results = await Promise.all(Array.from({ length: 50 }, () => check.execute({ clientId: 'acme', id: v.id, code: '424242' })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => check.execute({ clientId: 'acme', id: v.id, code: '424242' })),
+    );
     expect(results.filter((r) => r.valid)).toHaveLength(1);
     expect(results.filter((r) => r.status === 'approved')).toHaveLength(50);
     expect(feedback.messageIds).toEqual(['msg-1']);
@@ -102,7 +104,9 @@ describe.each([
     const v = record('+12065550151', 5);
     await store.create(v, await hasher.hash('424242'), clock.now());
 
-    const results = await Promise.all(Array.from({ length: 200 }, () => check.execute({ clientId: 'acme', id: v.id, code: '111111' })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => check.execute({ clientId: 'acme', id: v.id, code: '111111' })),
+    );
     expect(hasher.compared).toBe(5);
     expect(results.every((r) => !r.valid)).toBe(true);
     expect(results.every((r) => r.attemptsRemaining === 0)).toBe(true);

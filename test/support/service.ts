@@ -62,7 +62,9 @@ export async function startService(env: Record<string, string> = {}, label = 'e2
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(fullEnv), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(fullEnv), {
+    bufferLogs: true,
+  });
   configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
