@@ -44,7 +44,7 @@ export class HealthController {
       const configuration = await this.catalog.describeConfiguration();
       return configuration.status === 'ACTIVE'
         ? indicator.up({ tier: configuration.tier })
-        : indicator.down({ status: configuration.status });
+        : indicator.down({ configurationStatus: configuration.status });
     } catch {
       return indicator.down({ message: 'Notify configuration unavailable' });
     }
