@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import {
-  MessageFeedbackStatus,
-  NotifyConfigurationFilterName,
-  NotifyTemplateFilterName,
-  VoiceId,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { MessageFeedbackStatus, VoiceId } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type {
-  DescribeNotifyConfigurationsResult,
-  DescribeNotifyTemplatesResult,
   PutMessageFeedbackResult,
   SendNotifyTextMessageResult,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { NotifyCatalog } from './catalog';
 import { DEFAULT_TIME_TO_LIVE_SECONDS } from './defaults';
+import { describeConfigurations, describeTemplates } from './describe';
 import { conflict, missingParameter, notFound, quotaExceeded, validationError } from './errors';
 import { type MessageLog, utcDay } from './message-log';
 import { countryOf, E164 } from './phone';
 import { resolveTemplate } from './template-variables';
 import type { Channel, EmulatedConfiguration, EmulatedTemplate, NotifyLimits } from './types';
 import { ID_OR_ARN, RequestReader } from './validation';
-import { configurationToWire, templateToWire, type Wire } from './wire';
 
 export const SUPPORTED_OPERATIONS = [
   'SendNotifyTextMessage',
@@ -35,7 +28,6 @@ export function isSupportedOperation(name: string): name is SupportedOperation {
 }
 
 const VOICE_IDS = Object.values(VoiceId);
-const MAX_RESULTS = 100;
 const MIN_TIME_TO_LIVE = 5;
 const MAX_TIME_TO_LIVE = 259_200;
 
@@ -57,9 +49,9 @@ export class NotifyOperations {
       case 'PutMessageFeedback':
         return this.putMessageFeedback(input);
       case 'DescribeNotifyTemplates':
-        return this.describeTemplates(input);
+        return describeTemplates(this.catalog, input);
       case 'DescribeNotifyConfigurations':
-        return this.describeConfigurations(input);
+        return describeConfigurations(this.catalog, input);
     }
   }
 
@@ -259,115 +251,4 @@ export class NotifyOperations {
     message.feedbackUpdatedAt = this.now();
     return { MessageId: messageId, MessageFeedbackStatus: status };
   }
-
-  private describeTemplates(input: unknown): Wire<DescribeNotifyTemplatesResult> {
-    const request = new RequestReader(input);
-    const ids = request.optionalStringList('TemplateIds', 100, { max: 256 });
-    const filters = request.optionalFilters('Filters', Object.values(NotifyTemplateFilterName));
-    const page = readPaging(request, 'templates');
-    const selected = ids ? unique(ids).map((id) => this.catalog.template(id)) : this.catalog.allTemplates();
-    const matching = selected.filter((template) =>
-      filters.every(({ name, values }) => overlaps(templateAttribute(template, name), values)),
-    );
-    const { items, nextToken } = paginate(matching, page);
-    return { NotifyTemplates: items.map(templateToWire), NextToken: nextToken };
-  }
-
-  private describeConfigurations(input: unknown): Wire<DescribeNotifyConfigurationsResult> {
-    const request = new RequestReader(input);
-    const ids = request.optionalStringList('NotifyConfigurationIds', 100, { max: 256 });
-    const filters = request.optionalFilters('Filters', Object.values(NotifyConfigurationFilterName));
-    const page = readPaging(request, 'configurations');
-    const selected = ids
-      ? unique(ids).map((id) => this.catalog.configuration(id))
-      : this.catalog.allConfigurations();
-    const matching = selected.filter((configuration) =>
-      filters.every(({ name, values }) => overlaps(configurationAttribute(configuration, name), values)),
-    );
-    const { items, nextToken } = paginate(matching, page);
-    return {
-      NotifyConfigurations: items.map((c) => configurationToWire(c, this.catalog.arnOf(c))),
-      NextToken: nextToken,
-    };
-  }
-}
-
-function templateAttribute(template: EmulatedTemplate, filter: NotifyTemplateFilterName): string[] {
-  switch (filter) {
-    case 'channels':
-      return template.channels;
-    case 'language-code':
-      return [template.languageCode];
-    case 'supported-countries':
-      return template.supportedCountries;
-    case 'supported-voice-ids':
-      return template.supportedVoiceIds;
-    case 'template-type':
-      return [template.templateType];
-    case 'tier-access':
-      return template.tierAccess;
-  }
-}
-
-function configurationAttribute(
-  configuration: EmulatedConfiguration,
-  filter: NotifyConfigurationFilterName,
-): string[] {
-  const optional = (value: string | undefined) => (value === undefined ? [] : [value]);
-  switch (filter) {
-    case 'default-pool':
-      return optional(configuration.poolId);
-    case 'default-template':
-      return optional(configuration.defaultTemplateId);
-    case 'deletion-protection-enabled':
-      return ['false'];
-    case 'display-name':
-      return [configuration.displayName];
-    case 'enabled-channels':
-      return configuration.enabledChannels;
-    case 'enabled-countries':
-      return configuration.enabledCountries;
-    case 'status':
-      return [configuration.status];
-    case 'tier-upgrade-status':
-      return [configuration.tier];
-    case 'use-case':
-      return ['CODE_VERIFICATION'];
-  }
-}
-
-/** A filter matches when the resource has any of its values. */
-function overlaps(attribute: readonly string[], values: readonly string[]): boolean {
-  return values.some((value) => attribute.includes(value));
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
-interface Page {
-  offset: number;
-  size: number;
-  kind: string;
-}
-
-/** NextToken is opaque to callers; here it carries the listing it belongs to and the offset to resume at. */
-function readPaging(request: RequestReader, kind: string): Page {
-  const size = request.optionalInteger('MaxResults', 1, MAX_RESULTS) ?? MAX_RESULTS;
-  const token = request.optionalString('NextToken', { max: 1024 });
-  if (token === undefined) return { offset: 0, size, kind };
-  const match = /^([a-z]+):([0-9]{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match || match[1] !== kind) {
-    throw validationError('INVALID_NEXT_TOKEN', 'The NextToken is not valid', [
-      { Name: 'NextToken', Message: 'Use a NextToken returned by the same operation' },
-    ]);
-  }
-  return { offset: Number(match[2]), size, kind };
-}
-
-function paginate<T>(all: T[], page: Page): { items: T[]; nextToken?: string } {
-  const end = page.offset + page.size;
-  const items = all.slice(page.offset, end);
-  const nextToken = end < all.length ? Buffer.from(`${page.kind}:${end}`).toString('base64url') : undefined;
-  return { items, nextToken };
 }
