@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
 # Build stage: compiles TypeScript and argon2's native addon (its prebuilt binary does not run everywhere).
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS: the AWS SDK drops Node 20 in 2027.
+FROM node:22-bookworm-slim AS build
+# swagger-ui-dist pulls in @scarf/scarf, whose install script reports usage over the network: not from our builds.
+ENV SCARF_ANALYTICS=false
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,14 +14,18 @@ COPY libs ./libs
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies only, non-root.
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
+# Owned by root: the service (user node) can read its code but not change it.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+# node is PID 1 and handles SIGTERM itself: readiness turns 503, SHUTDOWN_DRAIN_MS passes, in-flight requests
+# finish, Redis closes. Give the orchestrator's stop timeout more than SHUTDOWN_DRAIN_MS plus the slowest request.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

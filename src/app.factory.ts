@@ -4,10 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { JsonObjectBodyPipe } from './api/json-object-body.pipe';
+import { setupOpenApi } from './api/openapi';
 import { AppModule, AppOptions } from './app.module';
 import { InvalidRequest, UnsupportedMediaType } from './common/domain-error';
 import { sendProblem } from './api/problem.filter';
 import { validateEnv } from './config/env.validation';
+import { SNS_EVENTS_PATH } from './delivery-events/notify-events.controller';
+import { Settings } from './config/settings';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
@@ -21,9 +24,19 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
   const settings = validateEnv({ ...process.env, ...env });
   const adapter = new FastifyAdapter({
     bodyLimit: settings.BODY_LIMIT_BYTES,
+    requestTimeout: settings.SERVER_REQUEST_TIMEOUT_MS,
+    connectionTimeout: settings.SERVER_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: settings.SERVER_KEEP_ALIVE_TIMEOUT_MS,
     trustProxy: false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // The router's own refusals (a path parameter over maxParamLength, a malformed URL) are problems too.
+    frameworkErrors: (error: { code?: string }, _request: unknown, reply: unknown) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const detail = status === 414 ? 'A path segment of the URL is too long.' : 'The URL is malformed.';
+      const problemReply = reply as Parameters<typeof sendProblem>[0]; // Fastify types this reply generically
+      sendProblem(problemReply, { statusCode: status, message: detail }, new NestLogger('Problem'));
+    },
   });
   // JSON only: a form or text body is a 415, not a string that validation then puzzles over.
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
@@ -31,7 +44,9 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
       Number(request.headers['content-length'] ?? 0) > 0 ||
       request.headers['transfer-encoding'] !== undefined;
     const type = request.headers['content-type'] ?? '';
-    if (hasBody && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    // SNS posts its JSON as text/plain; that route parses and verifies the body itself.
+    const snsText = request.url === SNS_EVENTS_PATH && /^text\/plain\s*(;|$)/i.test(type);
+    if (hasBody && !snsText && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
       sendProblem(reply, new UnsupportedMediaType(), new NestLogger('Problem'));
       return reply;
     }
@@ -59,6 +74,17 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       },
     }),
   );
+  const { corsOrigins } = app.get(Settings).app;
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-End-User-IP', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }
@@ -70,9 +96,8 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, options),
     createAdapter(env),
-    {
-      bufferLogs: true,
-    },
+    // abortOnError: a failed start rejects (main.ts exits 1 with the reason) instead of process.abort().
+    { bufferLogs: true, abortOnError: false },
   );
   return configureApp(app);
 }

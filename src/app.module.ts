@@ -7,8 +7,11 @@ import { ProblemFilter } from './api/problem.filter';
 import { loggerParams } from './common/logging';
 import { AppConfigModule } from './config/config.module';
 import { Settings } from './config/settings';
+import { DeliveryEventsModule } from './delivery-events/delivery-events.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { ExpiryWatchModule } from './webhooks/expiry-watch.module';
 
 export interface AppOptions {
   /** Where JSON log lines go; stdout when omitted. */
@@ -28,7 +31,10 @@ export class AppModule {
           useFactory: (settings: Settings) => loggerParams(settings, options.logStream),
         }),
         RedisModule,
+        MetricsModule,
         ApiModule,
+        DeliveryEventsModule,
+        ExpiryWatchModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

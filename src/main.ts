@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { Settings } from './config/settings';
 
@@ -8,4 +9,9 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, host);
 }
 
-void bootstrap();
+// A start that fails (bad configuration, Redis unreachable, port taken) says why and exits 1, so the orchestrator
+// restarts it, instead of aborting with a core dump or hanging on reconnects.
+bootstrap().catch((error: unknown) => {
+  new Logger('Bootstrap').error(`Startup failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
@@ -41,73 +42,113 @@ const PURPOSE_MESSAGE = 'purpose must be 1 to 64 letters, digits, "_", "." or "-
 const CODE = /^[0-9]{4,10}$/;
 const CODE_MESSAGE = 'code must be 4 to 10 ASCII digits';
 
+const TO_DOC = { description: 'The phone number in E.164 form', example: '+12065550100', maxLength: 32 };
+const CODE_DOC = { description: 'The code the user received', example: '608675', pattern: CODE.source };
+const PURPOSE_DOC = {
+  description: 'Separates verifications of one number, e.g. login and signup',
+  example: 'login',
+  default: 'default',
+  pattern: PURPOSE.source,
+};
+
 export class StartVerificationDto {
+  @ApiProperty(TO_DOC)
   @IsString()
   @MaxLength(32)
   to!: string;
 
+  @ApiPropertyOptional({
+    enum: ['sms', 'voice', 'auto'],
+    default: 'auto',
+    description: '`auto`: an SMS first, a call on resend',
+  })
   @IsOptional()
   @IsIn(['sms', 'voice', 'auto'])
   channel?: 'sms' | 'voice' | 'auto';
 
+  @ApiPropertyOptional({ description: "Picks AWS's template for the language", example: 'es' })
   @IsOptional()
   @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
   locale?: string;
 
+  @ApiPropertyOptional({
+    description: 'A Notify template id; wins over locale',
+    example: 'notify-code-verification-english-001',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, { message: 'templateId must be a Notify template id' })
   templateId?: string;
 
+  @ApiPropertyOptional({ description: 'Amazon Polly voice for calls', example: 'JOANNA' })
   @IsOptional()
   @Matches(/^[A-Za-z]{2,20}$/, { message: 'voiceId must be an Amazon Polly voice id such as JOANNA' })
   voiceId?: string;
 
+  @ApiPropertyOptional({ minimum: 4, maximum: 10, description: 'Default: OTP_CODE_LENGTH', example: 6 })
   @IsOptional()
   @IsInt()
   @Min(4)
   @Max(10)
   codeLength?: number;
 
+  @ApiPropertyOptional(PURPOSE_DOC)
   @IsOptional()
   @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
   purpose?: string;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 256 },
+    maxProperties: 10,
+    description: "Passed to Notify's Context (and so into delivery events), with the verification id",
+    example: { userId: 'u-42' },
+  })
   @IsOptional()
   @IsContextMap()
   context?: Record<string, string>;
 
+  @ApiPropertyOptional({
+    description: 'Validate everything, Notify included, and send or store nothing',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
 }
 
 export class ResendVerificationDto {
+  @ApiPropertyOptional({ enum: ['sms', 'voice'], description: "Default: the verification's channel policy" })
   @IsOptional()
   @IsIn(['sms', 'voice'])
   channel?: 'sms' | 'voice';
 }
 
 export class CheckCodeDto {
+  @ApiProperty(CODE_DOC)
   @IsString()
   @Matches(CODE, { message: CODE_MESSAGE })
   code!: string;
 }
 
 export class CheckCodeForNumberDto {
+  @ApiProperty(TO_DOC)
   @IsString()
   @MaxLength(32)
   to!: string;
 
+  @ApiProperty(CODE_DOC)
   @IsString()
   @Matches(CODE, { message: CODE_MESSAGE })
   code!: string;
 
+  @ApiPropertyOptional(PURPOSE_DOC)
   @IsOptional()
   @Matches(PURPOSE, { message: PURPOSE_MESSAGE })
   purpose?: string;
 }
 
 export class SandboxMessagesQuery {
+  @ApiPropertyOptional({ ...TO_DOC, description: 'Only messages to this number' })
   @IsOptional()
   @IsString()
   @MaxLength(32)

@@ -1,6 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { DomainError } from '../common/domain-error';
+import { Metrics } from '../metrics/metrics';
 
 export interface Problem {
   type: string;
@@ -19,6 +28,7 @@ const HTTP_CODES: Record<number, string> = {
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
 };
@@ -93,8 +103,9 @@ interface ProblemReply {
   send(payload: unknown): unknown;
 }
 
-export function sendProblem(reply: ProblemReply, error: unknown, logger: Logger): void {
+export function sendProblem(reply: ProblemReply, error: unknown, logger: Logger, metrics?: Metrics): void {
   const { problem, retryAfter } = toProblem(error);
+  metrics?.problem(problem.status, problem.code);
   if (problem.status >= 500 && problem.code === 'internal_error') {
     logger.error(
       { err: error instanceof Error ? { name: error.name, stack: error.stack } : String(error) },
@@ -111,7 +122,9 @@ export function sendProblem(reply: ProblemReply, error: unknown, logger: Logger)
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
+  constructor(@Optional() private readonly metrics?: Metrics) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), error, this.logger);
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), error, this.logger, this.metrics);
   }
 }

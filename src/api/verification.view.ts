@@ -1,4 +1,14 @@
-import { effectiveStatus, VerificationRecord } from '../issuance/verification';
+import { DeliveryStatus, effectiveStatus, VerificationRecord } from '../issuance/verification';
+
+export interface SendAttemptView {
+  channel: string;
+  messageId: string;
+  sentAt: string;
+  /** From Notify's delivery events; `pending` until one says otherwise. */
+  deliveryStatus: DeliveryStatus;
+  deliveryUpdatedAt: string | null;
+  deliveryDescription: string | null;
+}
 
 export interface VerificationView {
   id: string;
@@ -9,7 +19,7 @@ export interface VerificationView {
   createdAt: string;
   expiresAt: string;
   attemptsRemaining: number;
-  sendAttempts: { channel: string; messageId: string; sentAt: string }[];
+  sendAttempts: SendAttemptView[];
   nextResendAt: string | null;
 }
 
@@ -30,7 +40,14 @@ export function toVerificationView(
     createdAt: new Date(record.createdAt).toISOString(),
     expiresAt: new Date(record.expiresAt).toISOString(),
     attemptsRemaining: Math.max(0, record.maxAttempts - record.attempts),
-    sendAttempts: record.sends.map(({ channel, messageId, sentAt }) => ({ channel, messageId, sentAt })),
+    sendAttempts: record.sends.map(({ channel, messageId, sentAt, delivery }) => ({
+      channel,
+      messageId,
+      sentAt,
+      deliveryStatus: delivery?.status ?? 'pending',
+      deliveryUpdatedAt: delivery?.at ?? null,
+      deliveryDescription: delivery?.description ?? null,
+    })),
     nextResendAt: canResend
       ? new Date(Math.max(now, record.lastSendAt + resend.cooldownMs)).toISOString()
       : null,

@@ -110,13 +110,87 @@ export class MaxSendsReached extends DomainError {
   }
 }
 
+/** The automatic voice fallback of a verification was placed already; it happens once. Never reaches HTTP. */
+export class FallbackAlreadyUsed extends DomainError {
+  readonly code = 'fallback_already_used';
+  readonly status = 409;
+  constructor() {
+    super('Fallback already placed', 'This verification has had its automatic call.');
+  }
+}
+
+/** The number's daily send cap: Notify's (10 a day), or ours, which stays below it so Notify's is rarely reached. */
 export class DestinationLimitReached extends DomainError {
   readonly code = 'destination_daily_limit';
   readonly status = 429;
-  constructor() {
+  constructor(retryAfterSeconds = 3600) {
     super('Daily limit for this number reached', 'No more codes can be sent to this number today.', {
-      retryAfterSeconds: 3600,
+      retryAfterSeconds,
     });
+  }
+}
+
+export type RateLimitedCode =
+  | 'rate_limited_destination'
+  | 'rate_limited_ip'
+  | 'rate_limited_api_key'
+  | 'rate_limited_prefix'
+  | 'prefix_blocked';
+
+const RATE_LIMITED_DETAIL: Record<RateLimitedCode, string> = {
+  rate_limited_destination: 'Too many codes were sent to this number recently; try again later.',
+  rate_limited_ip: 'Too many verifications were started from this end-user IP address; try again later.',
+  rate_limited_api_key: 'This API key started too many verifications; slow down.',
+  rate_limited_prefix: 'Too many codes were sent to numbers in this range; try again later.',
+  prefix_blocked:
+    'Codes to numbers in this range are paused: many were sent and few were used (SMS pumping protection).',
+};
+
+/**
+ * A rate limit refused the request before anything was sent or stored; `code` names the policy. The detail never
+ * says whether the number has a verification: a number's limits count sends, whoever asked for them.
+ */
+export class RateLimited extends DomainError {
+  readonly status = 429;
+  constructor(
+    readonly code: RateLimitedCode,
+    retryAfterSeconds: number,
+  ) {
+    super('Too many requests', RATE_LIMITED_DETAIL[code], { retryAfterSeconds });
+  }
+}
+
+/** Our share of Notify's throughput is used up for now: a send would only meet Notify's ThrottlingException. */
+export class NotifyCapacityExhausted extends DomainError {
+  readonly code = 'notify_capacity';
+  readonly status = 503;
+  constructor(retryAfterSeconds: number) {
+    super('Message delivery busy', 'Notify is sending at its configured rate; try again shortly.', {
+      retryAfterSeconds,
+    });
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = 'idempotency_key_reused';
+  readonly status = 422;
+  constructor() {
+    super(
+      'Idempotency key reused',
+      'This Idempotency-Key was used with a different request body; use a new key for a new request.',
+    );
+  }
+}
+
+export class IdempotencyInProgress extends DomainError {
+  readonly code = 'idempotency_in_progress';
+  readonly status = 409;
+  constructor() {
+    super(
+      'Request in progress',
+      'A request with this Idempotency-Key is still being processed; retry shortly to get its answer.',
+      { retryAfterSeconds: 1 },
+    );
   }
 }
 
@@ -154,5 +228,14 @@ export class StoreUnavailable extends DomainError {
     super('Service unavailable', 'The verification store is unreachable; try again shortly.', {
       retryAfterSeconds: 1,
     });
+  }
+}
+
+/** A delivery-event request that is not provably from AWS (signature, topic, secret) or not allowed here. */
+export class NotifyEventRejected extends DomainError {
+  readonly code = 'notify_event_rejected';
+  readonly status = 403;
+  constructor(detail: string) {
+    super('Event rejected', detail);
   }
 }

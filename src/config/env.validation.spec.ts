@@ -64,3 +64,48 @@ describe('.env.example', () => {
     expect(() => validateEnv(example)).not.toThrow();
   });
 });
+
+describe('delivery events, outbox and webhook settings', () => {
+  const secret = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`;
+
+  it('reads webhook endpoints per API client, SNS topics and the EventBridge secret', () => {
+    const settings = new Settings(
+      validateEnv({
+        WEBHOOKS: `acme=https://acme.example/hooks?x=1|${secret},beta=http://127.0.0.1:9000/h|${secret}`,
+        SNS_TOPIC_ARNS:
+          'arn:aws:sns:us-east-1:123456789012:notify-events,arn:aws:sns:eu-west-1:123456789012:b',
+        EVENTBRIDGE_SECRET: 'e'.repeat(32),
+        AUTO_VOICE_FALLBACK: 'false',
+      }),
+    );
+    expect(settings.webhooks.endpoints).toEqual([
+      { clientId: 'acme', url: 'https://acme.example/hooks?x=1', secret },
+      { clientId: 'beta', url: 'http://127.0.0.1:9000/h', secret },
+    ]);
+    expect(settings.deliveryEvents).toEqual({
+      snsTopicArns: [
+        'arn:aws:sns:us-east-1:123456789012:notify-events',
+        'arn:aws:sns:eu-west-1:123456789012:b',
+      ],
+      eventBridgeSecret: 'e'.repeat(32),
+      autoVoiceFallback: false,
+    });
+    expect(settings.outbox).toEqual({ pollMs: 1000, retryBaseMs: 2000, maxAttempts: 10 });
+  });
+
+  it.each([
+    ['WEBHOOKS', 'acme=https://acme.example/hooks'],
+    ['WEBHOOKS', `acme=ftp://acme.example|${secret}`],
+    ['SNS_TOPIC_ARNS', 'arn:aws:sqs:us-east-1:123456789012:q'],
+    ['EVENTBRIDGE_SECRET', 'short'],
+    ['OUTBOX_POLL_MS', '1'],
+  ])('names the bad variable %s', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('refuses plain-http webhooks in production', () => {
+    expect(() =>
+      validateEnv({ NODE_ENV: 'production', WEBHOOKS: `acme=http://acme.example/h|${secret}` }),
+    ).toThrow(/WEBHOOKS URLs must use https in production/);
+  });
+});

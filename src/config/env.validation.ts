@@ -22,6 +22,8 @@ const toBool = ({ value }: { value: unknown }) => {
 };
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+const toOptionalInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : toInt({ value });
 
 /**
  * Every environment variable the service reads, in one place. `.env.example` mirrors this class line by line;
@@ -48,6 +50,37 @@ export class EnvironmentVariables {
   @Min(1024)
   @Max(1048576)
   BODY_LIMIT_BYTES = 16384;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  SERVER_REQUEST_TIMEOUT_MS = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  SERVER_CONNECTION_TIMEOUT_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  SERVER_KEEP_ALIVE_TIMEOUT_MS = 72000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SHUTDOWN_DRAIN_MS = 0;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+    message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no path, no "*")',
+  })
+  CORS_ORIGINS?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -130,6 +163,10 @@ export class EnvironmentVariables {
   @IsBoolean()
   AUTO_VOICE_ON_RESEND = true;
 
+  @Transform(toBool)
+  @IsBoolean()
+  AUTO_VOICE_FALLBACK = true;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -154,6 +191,13 @@ export class EnvironmentVariables {
     message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
   })
   ALLOWED_COUNTRIES?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
+    message: 'BLOCKED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
+  })
+  BLOCKED_COUNTRIES?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -196,6 +240,125 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   NOTIFY_EMULATOR_PORT = 0;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(
+    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})*$/,
+    {
+      message: 'SNS_TOPIC_ARNS must be comma-separated SNS topic ARNs',
+    },
+  )
+  SNS_TOPIC_ARNS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{32,256}$/, {
+    message: 'EVENTBRIDGE_SECRET must be 32 to 256 printable ASCII characters without spaces',
+  })
+  EVENTBRIDGE_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(
+    /^[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2}(,[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2})*$/,
+    { message: 'WEBHOOKS must be comma-separated client=https://url|whsec_<base64 secret> entries' },
+  )
+  WEBHOOKS?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  OUTBOX_POLL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
+  OUTBOX_RETRY_BASE_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  @Transform(toOptionalInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  NOTIFY_SENDS_PER_SECOND?: number;
+
+  @Transform(toOptionalInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000000)
+  NOTIFY_DAILY_MESSAGE_LIMIT?: number;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(30000)
+  NOTIFY_CAPACITY_WAIT_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LIMIT_SENDS_PER_NUMBER_15_MIN = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10, {
+    message: "LIMIT_SENDS_PER_NUMBER_DAY must not exceed Notify's fixed cap of 10 per number per day",
+  })
+  LIMIT_SENDS_PER_NUMBER_DAY = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  LIMIT_STARTS_PER_IP_HOUR = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  LIMIT_STARTS_PER_API_KEY_MINUTE = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(12)
+  PUMPING_PREFIX_DIGITS = 6;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  PUMPING_SENDS_PER_PREFIX_HOUR = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  PUMPING_MIN_SENDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  PUMPING_MIN_APPROVAL_PERCENT = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(604800)
+  PUMPING_BLOCK_SECONDS = 43200;
 }
 
 /** The production rules: nothing may fall back to a sandbox default. */
@@ -207,6 +370,8 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (!env.OTP_HASH_SECRET) missing.push('OTP_HASH_SECRET is required in production');
   if (!env.API_KEYS) missing.push('API_KEYS is required in production');
   if (!env.NOTIFY_CONFIGURATION_ID) missing.push('NOTIFY_CONFIGURATION_ID is required in production');
+  if (env.WEBHOOKS?.split(',').some((entry) => entry.includes('=http://')))
+    missing.push('WEBHOOKS URLs must use https in production');
   return missing;
 }
 
@@ -217,12 +382,19 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   for (const key of [
     ...known,
     'REDIS_URL',
+    'CORS_ORIGINS',
     'API_KEYS',
     'OTP_HASH_SECRET',
     'ALLOWED_COUNTRIES',
+    'BLOCKED_COUNTRIES',
     'NOTIFY_CONFIGURATION_ID',
     'NOTIFY_ENDPOINT',
     'NOTIFY_CONFIGURATION_SET_NAME',
+    'NOTIFY_SENDS_PER_SECOND',
+    'NOTIFY_DAILY_MESSAGE_LIMIT',
+    'SNS_TOPIC_ARNS',
+    'EVENTBRIDGE_SECRET',
+    'WEBHOOKS',
   ]) {
     if (raw[key] !== undefined) picked[key] = raw[key];
   }

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EnvironmentVariables } from './env.validation';
 
+/** Where an API client's status webhooks go, and the Standard Webhooks secret (`whsec_…`) that signs them. */
+export interface WebhookEndpoint {
+  clientId: string;
+  url: string;
+  secret: string;
+}
+
 export interface ApiKeyEntry {
   name: string;
   sha256: Buffer;
@@ -18,6 +25,10 @@ export class Settings {
     host: string;
     logLevel: EnvironmentVariables['LOG_LEVEL'];
     bodyLimitBytes: number;
+    /** Browser origins allowed to call the API; empty: CORS off. */
+    corsOrigins: string[];
+    /** On SIGTERM, how long readiness answers 503 while requests are still served, before the server closes. */
+    shutdownDrainMs: number;
   };
   readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
   readonly auth: { apiKeys: ApiKeyEntry[]; sandboxKey: boolean };
@@ -47,7 +58,43 @@ export class Settings {
     voiceId: string;
     emulatorPort: number;
     allowedCountries?: string[];
+    blockedCountries: string[];
   };
+  /** Rate limits and abuse protection (src/rate-limiting); the README's policy table explains each. */
+  readonly limits: {
+    sendsPerNumberPer15Min: number;
+    sendsPerNumberPerDay: number;
+    startsPerIpPerHour: number;
+    startsPerApiKeyPerMinute: number;
+    pumping: {
+      prefixDigits: number;
+      sendsPerPrefixPerHour: number;
+      minSends: number;
+      minApprovalPercent: number;
+      blockSeconds: number;
+    };
+    notify: {
+      /** Absent: the configuration's tier decides (1/s Basic, 25/s Advanced). */
+      sendsPerSecond?: number;
+      /** Absent: the tier decides (200 on Basic, none on Advanced); 0: none. */
+      dailyMessages?: number;
+      maxWaitMs: number;
+    };
+  };
+
+  /** Notify's delivery events (src/delivery-events). */
+  readonly deliveryEvents: {
+    /** SNS topics whose notifications are accepted; empty: the SNS endpoint refuses everything. */
+    snsTopicArns: string[];
+    /** The `X-Notify-Events-Secret` an EventBridge API destination sends; absent: that endpoint is off. */
+    eventBridgeSecret?: string;
+    /** Call by itself, once, when the SMS of a pending `auto` verification is reported undeliverable. */
+    autoVoiceFallback: boolean;
+  };
+  /** The durable outbox (src/outbox): feedback, webhooks, fallbacks and expiry checks. */
+  readonly outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number };
+  /** Status webhooks per API client (src/webhooks). */
+  readonly webhooks: { endpoints: WebhookEndpoint[] };
 
   constructor(env: EnvironmentVariables) {
     const production = env.NODE_ENV === 'production';
@@ -58,6 +105,8 @@ export class Settings {
       host: env.HOST,
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      corsOrigins: env.CORS_ORIGINS?.split(',') ?? [],
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     };
     this.redis = {
       url: env.REDIS_URL,
@@ -102,6 +151,45 @@ export class Settings {
       voiceId: env.NOTIFY_VOICE_ID,
       emulatorPort: env.NOTIFY_EMULATOR_PORT,
       allowedCountries: env.ALLOWED_COUNTRIES?.split(',').map((c) => c.toUpperCase()),
+      blockedCountries: env.BLOCKED_COUNTRIES?.split(',').map((c) => c.toUpperCase()) ?? [],
+    };
+    this.limits = {
+      sendsPerNumberPer15Min: env.LIMIT_SENDS_PER_NUMBER_15_MIN,
+      sendsPerNumberPerDay: env.LIMIT_SENDS_PER_NUMBER_DAY,
+      startsPerIpPerHour: env.LIMIT_STARTS_PER_IP_HOUR,
+      startsPerApiKeyPerMinute: env.LIMIT_STARTS_PER_API_KEY_MINUTE,
+      pumping: {
+        prefixDigits: env.PUMPING_PREFIX_DIGITS,
+        sendsPerPrefixPerHour: env.PUMPING_SENDS_PER_PREFIX_HOUR,
+        minSends: env.PUMPING_MIN_SENDS,
+        minApprovalPercent: env.PUMPING_MIN_APPROVAL_PERCENT,
+        blockSeconds: env.PUMPING_BLOCK_SECONDS,
+      },
+      notify: {
+        sendsPerSecond: env.NOTIFY_SENDS_PER_SECOND,
+        dailyMessages: env.NOTIFY_DAILY_MESSAGE_LIMIT,
+        maxWaitMs: env.NOTIFY_CAPACITY_WAIT_MS,
+      },
+    };
+    this.deliveryEvents = {
+      snsTopicArns: env.SNS_TOPIC_ARNS?.split(',') ?? [],
+      eventBridgeSecret: env.EVENTBRIDGE_SECRET,
+      autoVoiceFallback: env.AUTO_VOICE_FALLBACK,
+    };
+    this.outbox = {
+      pollMs: env.OUTBOX_POLL_MS,
+      retryBaseMs: env.OUTBOX_RETRY_BASE_MS,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+    };
+    this.webhooks = {
+      endpoints: (env.WEBHOOKS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((entry) => {
+          const [clientId, rest] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
+          const [url, secret] = rest.split('|');
+          return { clientId, url, secret };
+        }),
     };
   }
 }

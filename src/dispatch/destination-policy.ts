@@ -5,15 +5,18 @@ import { parsePhoneNumber, PhoneNumber } from './phone-numbers';
 /**
  * Where we may send: a valid number in an allowed country. The list is ALLOWED_COUNTRIES, else the Notify
  * configuration's EnabledCountries, so that we refuse before Notify is called (and before a message costs money).
+ * BLOCKED_COUNTRIES wins over both.
  */
 export class DestinationPolicy {
   constructor(
     private readonly catalog: NotifyCatalog,
     private readonly allowedCountries: string[] | undefined,
+    private readonly blockedCountries: string[] = [],
   ) {}
 
   async resolve(to: string): Promise<PhoneNumber> {
     const phone = parsePhoneNumber(to);
+    if (this.blockedCountries.includes(phone.country)) throw new CountryNotAllowed(phone.country);
     const allowed =
       this.allowedCountries ?? (await this.catalog.describeConfigurationOrFail()).enabledCountries;
     if (!allowed.includes(phone.country)) throw new CountryNotAllowed(phone.country);

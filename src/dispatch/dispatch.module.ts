@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nest
 import { NotifyClient } from '@app/notify';
 import { DEFAULT_CONFIGURATION_ID, NotifyEmulator } from '@app/notify-emulator';
 import { Settings } from '../config/settings';
+import { Metrics } from '../metrics/metrics';
 import { CodeSender } from './code-sender';
 import { DestinationPolicy } from './destination-policy';
 import { NotifyCatalog } from './notify-catalog';
@@ -42,8 +43,8 @@ class DispatchLifecycle implements OnApplicationShutdown {
     },
     {
       provide: NotifyClient,
-      inject: [Settings, SANDBOX_EMULATOR],
-      useFactory: (settings: Settings, emulator: NotifyEmulator | null) =>
+      inject: [Settings, SANDBOX_EMULATOR, { token: Metrics, optional: true }],
+      useFactory: (settings: Settings, emulator: NotifyEmulator | null, metrics?: Metrics) =>
         new NotifyClient({
           region: settings.notify.region,
           endpoint: emulator?.endpoint ?? settings.notify.endpoint,
@@ -51,6 +52,7 @@ class DispatchLifecycle implements OnApplicationShutdown {
           credentials: emulator ? { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } : undefined,
           requestTimeoutMs: settings.notify.timeoutMs,
           maxAttempts: settings.notify.maxAttempts,
+          observer: metrics ? (event) => metrics.notifyCall(event) : undefined,
         }),
     },
     {
@@ -63,7 +65,7 @@ class DispatchLifecycle implements OnApplicationShutdown {
       provide: DestinationPolicy,
       inject: [NotifyCatalog, Settings],
       useFactory: (catalog: NotifyCatalog, settings: Settings) =>
-        new DestinationPolicy(catalog, settings.notify.allowedCountries),
+        new DestinationPolicy(catalog, settings.notify.allowedCountries, settings.notify.blockedCountries),
     },
     {
       provide: CodeSender,

@@ -1,10 +1,19 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -15,15 +24,45 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process serves requests' })
   @HealthCheck()
-  live() {
-    return this.health.check([]);
+  live(@Res({ passthrough: true }) reply: FastifyReply) {
+    return this.probe(reply, []);
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: Redis answers and the Notify configuration is ACTIVE (cached 5 min)' })
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.redisUp(), () => this.notifyActive()]);
+  ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    return this.probe(reply, [() => this.redisUp(), () => this.notifyActive()]);
+  }
+
+  /**
+   * Terminus's answer; a failed one (or any probe while shutting down) is a 503 problem+json that keeps terminus's
+   * `info`, `error` and `details`, so the operator sees which check failed.
+   */
+  private async probe(reply: FastifyReply, checks: HealthIndicatorFunction[]) {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failed = Object.keys(result.error ?? {});
+      void reply.status(503).header('Content-Type', 'application/problem+json');
+      return {
+        type: 'urn:notify-otp:problem:not_ready',
+        title: 'Service unavailable',
+        status: 503,
+        detail:
+          result.status === 'shutting_down'
+            ? 'The service is shutting down.'
+            : `Not ready: ${failed.join(', ')}.`,
+        code: 'not_ready',
+        info: result.info,
+        error: result.error,
+        details: result.details,
+      };
+    }
   }
 
   private async redisUp() {

@@ -5,13 +5,19 @@ import { Settings } from '../config/settings';
 import { CodeSender } from '../dispatch/code-sender';
 import { DestinationPolicy } from '../dispatch/destination-policy';
 import { DispatchModule } from '../dispatch/dispatch.module';
+import { RateLimits } from '../rate-limiting/rate-limits';
+import { RateLimitingModule } from '../rate-limiting/rate-limiting.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { AnnouncingVerificationStore } from '../webhooks/announcing-verification.store';
+import { StatusWebhooks } from '../webhooks/status-webhooks';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CodeGenerator, RandomCodeGenerator } from './code-generator';
 import { Argon2CodeHasher, CodeHasher } from './code-hasher';
 import { MemoryVerificationStore } from './memory-verification.store';
 import { RedisVerificationStore } from './redis-verification.store';
 import { ResendVerification } from './resend-verification';
 import { IssuanceSettings, StartVerification } from './start-verification';
+import { VerificationEvents } from './verification-events';
 import { VerificationKeys } from './verification-keys';
 import { StorePolicy, VerificationStore } from './verification-store';
 
@@ -47,7 +53,7 @@ class StoreLifecycle implements OnApplicationShutdown {
 }
 
 @Module({
-  imports: [DispatchModule],
+  imports: [DispatchModule, RateLimitingModule, WebhooksModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: CodeGenerator, useClass: RandomCodeGenerator },
@@ -70,11 +76,21 @@ class StoreLifecycle implements OnApplicationShutdown {
     },
     {
       provide: VerificationStore,
-      inject: [REDIS_CLIENT, VerificationKeys, Settings],
-      useFactory: (redis: Redis | null, keys: VerificationKeys, settings: Settings) =>
-        redis
+      inject: [REDIS_CLIENT, VerificationKeys, Settings, StatusWebhooks],
+      useFactory: (
+        redis: Redis | null,
+        keys: VerificationKeys,
+        settings: Settings,
+        webhooks: StatusWebhooks,
+      ) => {
+        const store = redis
           ? new RedisVerificationStore(redis, keys, storePolicy(settings))
-          : new MemoryVerificationStore(storePolicy(settings)),
+          : new MemoryVerificationStore(storePolicy(settings));
+        // With status webhooks, every state change the store makes is announced.
+        return settings.webhooks.endpoints.length > 0
+          ? new AnnouncingVerificationStore(store, webhooks)
+          : store;
+      },
     },
     {
       provide: StartVerification,
@@ -87,6 +103,8 @@ class StoreLifecycle implements OnApplicationShutdown {
         CodeHasher,
         Clock,
         Settings,
+        { token: VerificationEvents, optional: true },
+        RateLimits,
       ],
       useFactory: (
         store: VerificationStore,
@@ -97,6 +115,8 @@ class StoreLifecycle implements OnApplicationShutdown {
         hasher: CodeHasher,
         clock: Clock,
         settings: Settings,
+        events: VerificationEvents | undefined,
+        limits: RateLimits,
       ) =>
         new StartVerification(
           store,
@@ -107,11 +127,13 @@ class StoreLifecycle implements OnApplicationShutdown {
           hasher,
           clock,
           issuanceSettings(settings),
+          events,
+          limits,
         ),
     },
     {
       provide: ResendVerification,
-      inject: [VerificationStore, CodeSender, CodeGenerator, CodeHasher, Clock, Settings],
+      inject: [VerificationStore, CodeSender, CodeGenerator, CodeHasher, Clock, Settings, RateLimits],
       useFactory: (
         store: VerificationStore,
         sender: CodeSender,
@@ -119,7 +141,9 @@ class StoreLifecycle implements OnApplicationShutdown {
         hasher: CodeHasher,
         clock: Clock,
         settings: Settings,
-      ) => new ResendVerification(store, sender, generator, hasher, clock, issuanceSettings(settings)),
+        limits: RateLimits,
+      ) =>
+        new ResendVerification(store, sender, generator, hasher, clock, issuanceSettings(settings), limits),
     },
     StoreLifecycle,
   ],

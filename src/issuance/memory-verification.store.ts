@@ -4,14 +4,16 @@ import {
   ClaimOutcome,
   CommitOutcome,
   CreateOutcome,
+  DeliveryOutcome,
   NewCode,
   RejectOutcome,
   ReserveOutcome,
+  ResendOptions,
   StorePolicy,
   VerificationRef,
   VerificationStore,
 } from './verification-store';
-import { StoredStatus, VerificationRecord, VerificationStatus } from './verification';
+import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from './verification';
 
 const SWEEP_INTERVAL_MS = 30_000;
 
@@ -74,6 +76,7 @@ export class MemoryVerificationStore extends VerificationStore {
   private readonly codeHashes: ExpiringMap<string>;
   private readonly pendingIds: ExpiringMap<string>;
   private readonly failedCounts: ExpiringMap<number>;
+  private readonly messageIndex: ExpiringMap<string>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -85,6 +88,7 @@ export class MemoryVerificationStore extends VerificationStore {
     this.codeHashes = new ExpiringMap(now);
     this.pendingIds = new ExpiringMap(now);
     this.failedCounts = new ExpiringMap(now);
+    this.messageIndex = new ExpiringMap(now);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
@@ -107,6 +111,7 @@ export class MemoryVerificationStore extends VerificationStore {
     this.records.set(record.id, structuredClone(record), codeTtl + this.policy.retentionMs);
     this.codeHashes.set(record.id, codeHash, codeTtl);
     this.pendingIds.set(index, record.id, codeTtl);
+    this.messageIndex.set(record.messageId, record.id, codeTtl + this.policy.retentionMs);
     return { kind: 'created', replacedId };
   }
 
@@ -166,14 +171,19 @@ export class MemoryVerificationStore extends VerificationStore {
     return { kind: 'rejected', status, attemptsRemaining: Math.max(0, record.maxAttempts - record.attempts) };
   }
 
-  async claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome> {
+  async claimResend(ref: VerificationRef, now: number, options: ResendOptions = {}): Promise<ClaimOutcome> {
     const record = this.records.get(ref.id);
     if (!record || record.clientId !== ref.clientId) return { kind: 'not_found' };
     if (record.status !== 'pending') return { kind: 'finished', status: record.status };
     if (now >= record.expiresAt) return { kind: 'finished', status: 'expired' };
+    if (options.fallback && record.fallbackAt !== undefined) return { kind: 'fallback_used' };
     if (record.sendCount >= this.policy.maxSends) return { kind: 'max_sends' };
-    const wait = record.lastSendAt + this.policy.resendCooldownMs - now;
-    if (wait > 0) return { kind: 'cooldown', retryAfterMs: wait };
+    if (options.fallback) {
+      record.fallbackAt = now;
+    } else {
+      const wait = record.lastSendAt + this.policy.resendCooldownMs - now;
+      if (wait > 0) return { kind: 'cooldown', retryAfterMs: wait };
+    }
     const claim = {
       kind: 'claimed',
       sendIndex: record.sendCount,
@@ -188,11 +198,13 @@ export class MemoryVerificationStore extends VerificationStore {
   async releaseResend(
     ref: VerificationRef,
     claim: { claimedAt: number; previousSendAt: number },
+    options: ResendOptions = {},
   ): Promise<void> {
     const record = this.records.get(ref.id);
     if (record?.lastSendAt !== claim.claimedAt) return;
     record.lastSendAt = claim.previousSendAt;
     record.sendCount -= 1;
+    if (options.fallback && record.fallbackAt === claim.claimedAt) delete record.fallbackAt;
   }
 
   async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
@@ -214,6 +226,7 @@ export class MemoryVerificationStore extends VerificationStore {
     this.records.expire(ref.id, codeTtl + this.policy.retentionMs);
     const index = pendingKey(ref);
     if (this.pendingIds.get(index) === ref.id) this.pendingIds.expire(index, codeTtl);
+    this.messageIndex.set(code.messageId, ref.id, codeTtl + this.policy.retentionMs);
     return { kind: 'committed' };
   }
 
@@ -228,6 +241,22 @@ export class MemoryVerificationStore extends VerificationStore {
 
   async failedChecks(to: string): Promise<number> {
     return this.failedCounts.get(to) ?? 0;
+  }
+
+  async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
+    const record = this.records.get(id);
+    const sendIndex = record?.sends.findIndex((send) => send.messageId === messageId) ?? -1;
+    if (!record || sendIndex < 0) return { kind: 'unknown' };
+    const send = record.sends[sendIndex];
+    const kept = send.delivery;
+    if (kept?.final && !report.final) return { kind: 'stale' };
+    if (kept && kept.final === report.final && kept.at >= report.at) return { kind: 'stale' };
+    send.delivery = structuredClone(report);
+    return { kind: 'recorded', sendIndex, latest: record.messageId === messageId };
+  }
+
+  async verificationIdFor(messageId: string): Promise<string | null> {
+    return this.messageIndex.get(messageId) ?? null;
   }
 
   /**
@@ -249,7 +278,15 @@ export class MemoryVerificationStore extends VerificationStore {
   }
 
   private sweep(): void {
-    for (const map of [this.records, this.codeHashes, this.pendingIds, this.failedCounts]) map.sweep();
+    for (const map of [
+      this.records,
+      this.codeHashes,
+      this.pendingIds,
+      this.failedCounts,
+      this.messageIndex,
+    ]) {
+      map.sweep();
+    }
   }
 }
 

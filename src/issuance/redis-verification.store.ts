@@ -7,15 +7,17 @@ import {
   ClaimOutcome,
   CommitOutcome,
   CreateOutcome,
+  DeliveryOutcome,
   NewCode,
   RejectOutcome,
   ReserveOutcome,
+  ResendOptions,
   StorePolicy,
   VerificationRef,
   VerificationStore,
 } from './verification-store';
 import { VerificationKeys } from './verification-keys';
-import { StoredStatus, VerificationRecord, VerificationStatus } from './verification';
+import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from './verification';
 
 type Reply = string[];
 type ScriptName =
@@ -26,7 +28,8 @@ type ScriptName =
   | 'claim-resend'
   | 'release-resend'
   | 'commit-resend'
-  | 'cancel';
+  | 'cancel'
+  | 'record-delivery';
 const SCRIPT_KEYS: Record<ScriptName, number> = {
   create: 3,
   'reserve-attempt': 3,
@@ -36,6 +39,7 @@ const SCRIPT_KEYS: Record<ScriptName, number> = {
   'release-resend': 1,
   'commit-resend': 3,
   cancel: 3,
+  'record-delivery': 1,
 };
 
 /** Registers the Lua scripts once per connection; ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT. */
@@ -84,6 +88,7 @@ function fromFields(id: string, h: Record<string, string>): VerificationRecord {
     sends: JSON.parse(h.sends) as VerificationRecord['sends'],
     sendCount: Number(h.sendCount),
     lastSendAt: Number(h.lastSendAt),
+    fallbackAt: h.fallbackAt === undefined ? undefined : Number(h.fallbackAt),
   };
 }
 
@@ -123,6 +128,7 @@ export class RedisVerificationStore extends VerificationStore {
         ...toFields(record),
       ],
     );
+    await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs);
     return { kind: 'created', replacedId: reply[1] || undefined };
   }
 
@@ -182,11 +188,11 @@ export class RedisVerificationStore extends VerificationStore {
     return { kind: 'rejected', status: r[1] as VerificationStatus, attemptsRemaining: Number(r[2]) };
   }
 
-  async claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome> {
+  async claimResend(ref: VerificationRef, now: number, options: ResendOptions = {}): Promise<ClaimOutcome> {
     const r = await this.run(
       'claim-resend',
       [this.keys.record(ref.id)],
-      [ref.clientId, now, this.policy.resendCooldownMs, this.policy.maxSends],
+      [ref.clientId, now, this.policy.resendCooldownMs, this.policy.maxSends, options.fallback ? '1' : '0'],
     );
     switch (r[0]) {
       case 'claimed':
@@ -197,6 +203,8 @@ export class RedisVerificationStore extends VerificationStore {
         return { kind: 'cooldown', retryAfterMs: Number(r[1]) };
       case 'max_sends':
         return { kind: 'max_sends' };
+      case 'fallback_used':
+        return { kind: 'fallback_used' };
       default:
         return { kind: 'not_found' };
     }
@@ -205,8 +213,13 @@ export class RedisVerificationStore extends VerificationStore {
   async releaseResend(
     ref: VerificationRef,
     claim: { claimedAt: number; previousSendAt: number },
+    options: ResendOptions = {},
   ): Promise<void> {
-    await this.run('release-resend', [this.keys.record(ref.id)], [claim.claimedAt, claim.previousSendAt]);
+    await this.run(
+      'release-resend',
+      [this.keys.record(ref.id)],
+      [claim.claimedAt, claim.previousSendAt, options.fallback ? '1' : '0'],
+    );
   }
 
   async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
@@ -227,9 +240,9 @@ export class RedisVerificationStore extends VerificationStore {
       codeTtl + this.policy.retentionMs,
       now,
     ]);
-    return r[0] === 'committed'
-      ? { kind: 'committed' }
-      : { kind: 'finished', status: r[1] as VerificationStatus };
+    if (r[0] !== 'committed') return { kind: 'finished', status: r[1] as VerificationStatus };
+    await this.indexMessage(code.messageId, ref.id, codeTtl + this.policy.retentionMs);
+    return { kind: 'committed' };
   }
 
   async cancel(ref: VerificationRef, now: number): Promise<CancelOutcome> {
@@ -255,5 +268,21 @@ export class RedisVerificationStore extends VerificationStore {
 
   async failedChecks(to: string): Promise<number> {
     return Number((await this.redis.get(this.keys.failedChecks(to))) ?? 0);
+  }
+
+  async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
+    if (!VerificationKeys.isId(id)) return { kind: 'unknown' };
+    const r = await this.run('record-delivery', [this.keys.record(id)], [messageId, JSON.stringify(report)]);
+    if (r[0] === 'recorded') return { kind: 'recorded', sendIndex: Number(r[1]), latest: r[2] === '1' };
+    return r[0] === 'stale' ? { kind: 'stale' } : { kind: 'unknown' };
+  }
+
+  async verificationIdFor(messageId: string): Promise<string | null> {
+    return this.redis.get(this.keys.messageIndex(messageId));
+  }
+
+  /** Lives as long as the record; written after the script, as its key is in another slot. */
+  private async indexMessage(messageId: string, id: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.messageIndex(messageId), id, 'PX', ttlMs);
   }
 }

@@ -1,5 +1,6 @@
 import { Clock } from '../common/clock';
 import {
+  FallbackAlreadyUsed,
   MaxSendsReached,
   ResendTooSoon,
   VerificationNotFound,
@@ -7,6 +8,7 @@ import {
 } from '../common/domain-error';
 import { channelForSend } from '../dispatch/channel-policy';
 import { CodeSender } from '../dispatch/code-sender';
+import { Admission, NoRateLimits, Quota, RateLimits } from '../rate-limiting/rate-limits';
 import { CodeGenerator } from './code-generator';
 import { CodeHasher } from './code-hasher';
 import { IssuanceSettings } from './start-verification';
@@ -17,11 +19,23 @@ export interface ResendVerificationCommand {
   clientId: string;
   id: string;
   channel?: Channel;
+  /**
+   * The automatic voice fallback after a failed SMS: no cooldown (nobody asked twice), but the send budget and
+   * every other limit hold, and it happens at most once per verification.
+   */
+  fallback?: boolean;
+}
+
+/** `quota`: the rate-limit policy closest to its limit after this resend, for the RateLimit-* headers. */
+export interface ResendVerificationResult {
+  verification: VerificationRecord;
+  quota?: Quota;
 }
 
 /**
  * Sends a new code that replaces the previous one. The send is claimed first (cooldown, send budget), so concurrent
- * resends cannot all send; a send that fails gives the claim back.
+ * resends cannot all send; then the rate limits admit it (a resend counts against its number, the number's prefix
+ * and Notify capacity). A refusal or a send that fails gives the claim and the points back.
  */
 export class ResendVerification {
   constructor(
@@ -31,12 +45,14 @@ export class ResendVerification {
     private readonly hasher: CodeHasher,
     private readonly clock: Clock,
     private readonly settings: IssuanceSettings & { maxSends: number },
+    private readonly limits: RateLimits = new NoRateLimits(),
   ) {}
 
-  async execute(command: ResendVerificationCommand): Promise<VerificationRecord> {
+  async execute(command: ResendVerificationCommand): Promise<ResendVerificationResult> {
     const record = await this.store.get(command.id);
     if (!record || record.clientId !== command.clientId) throw new VerificationNotFound();
-    const claim = await this.store.claimResend(record, this.clock.now());
+    const options = { fallback: command.fallback ?? false };
+    const claim = await this.store.claimResend(record, this.clock.now(), options);
     switch (claim.kind) {
       case 'not_found':
         throw new VerificationNotFound();
@@ -46,8 +62,17 @@ export class ResendVerification {
         throw new ResendTooSoon(Math.ceil(claim.retryAfterMs / 1000));
       case 'max_sends':
         throw new MaxSendsReached(this.settings.maxSends);
+      case 'fallback_used':
+        throw new FallbackAlreadyUsed();
     }
 
+    let admission: Admission;
+    try {
+      admission = await this.limits.admitResend({ to: record.to });
+    } catch (error) {
+      await this.store.releaseResend(record, claim, options);
+      throw error;
+    }
     const channel =
       command.channel ?? channelForSend(record.channel, claim.sendIndex, this.settings.autoVoiceOnResend);
     const code = this.generator.generate(record.codeLength ?? this.settings.codeLength);
@@ -67,7 +92,8 @@ export class ResendVerification {
         context: record.context,
       }));
     } catch (error) {
-      await this.store.releaseResend(record, claim);
+      await this.store.releaseResend(record, claim, options);
+      await admission.refund();
       throw error;
     }
     const hash = await hashing;
@@ -80,6 +106,6 @@ export class ResendVerification {
     if (outcome.kind === 'finished') throw new VerificationNotPending(outcome.status);
     const updated = await this.store.get(record.id);
     if (!updated) throw new VerificationNotFound();
-    return updated;
+    return { verification: updated, quota: admission.quota };
   }
 }

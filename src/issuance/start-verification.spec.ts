@@ -138,7 +138,7 @@ describe(ResendVerification.name, () => {
     await expect(resend.execute({ clientId: 'acme', id: started.verification.id })).rejects.toBeInstanceOf(
       NotifyUnavailable,
     );
-    const updated = await resend.execute({ clientId: 'acme', id: started.verification.id });
+    const { verification: updated } = await resend.execute({ clientId: 'acme', id: started.verification.id });
     expect(updated.sends.map((s) => s.channel)).toEqual(['sms', 'voice']);
   });
 

@@ -36,6 +36,15 @@ export class VerificationKeys {
     return `p:{${this.tagOf(to)}}:${clientId}:${purpose}:${this.numberDigest(to)}`;
   }
 
+  /**
+   * Message id -> verification id, for delivery events without our Context. A message id alone does not tell the
+   * number's tag, so this key has a tag of its own and is written beside the record, not by its scripts.
+   */
+  messageIndex(messageId: string): string {
+    const digest = createHmac('sha256', this.secret).update(`message:${messageId}`).digest('hex');
+    return `m:{${digest.slice(0, 4)}}:${digest.slice(4, 36)}`;
+  }
+
   failedChecks(to: string): string {
     return `f:{${this.tagOf(to)}}:${this.numberDigest(to)}`;
   }

@@ -1,4 +1,4 @@
-import { VerificationRecord, VerificationStatus } from './verification';
+import { DeliveryReport, VerificationRecord, VerificationStatus } from './verification';
 
 export type CreateOutcome = { kind: 'created'; replacedId?: string };
 export type ReserveOutcome =
@@ -15,8 +15,16 @@ export type ClaimOutcome =
   | { kind: 'not_found' }
   | { kind: 'finished'; status: VerificationStatus }
   | { kind: 'cooldown'; retryAfterMs: number }
-  | { kind: 'max_sends' };
+  | { kind: 'max_sends' }
+  /** The automatic voice fallback was claimed before: it happens at most once per verification. */
+  | { kind: 'fallback_used' };
 export type CommitOutcome = { kind: 'committed' } | { kind: 'finished'; status: VerificationStatus };
+/**
+ * `recorded`: the report replaced the message's previous one (`latest`: the message carries the current code);
+ * `stale`: a final report, or one at least as recent, is already there; `unknown`: no such verification or message.
+ */
+export type DeliveryOutcome =
+  { kind: 'recorded'; sendIndex: number; latest: boolean } | { kind: 'stale' } | { kind: 'unknown' };
 export type CancelOutcome =
   { kind: 'canceled' } | { kind: 'not_found' } | { kind: 'finished'; status: VerificationStatus };
 
@@ -47,18 +55,33 @@ export abstract class VerificationStore {
   abstract approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome>;
   /** Records a wrong code against the verification and against its number. */
   abstract reject(ref: VerificationRef, now: number): Promise<RejectOutcome>;
-  /** Takes the right to send another code (cooldown and send budget), before the send. */
-  abstract claimResend(ref: VerificationRef, now: number): Promise<ClaimOutcome>;
+  /**
+   * Takes the right to send another code (cooldown and send budget), before the send. With `fallback` it is the
+   * automatic voice fallback: no cooldown, but the send budget holds and it succeeds once per verification.
+   */
+  abstract claimResend(ref: VerificationRef, now: number, options?: ResendOptions): Promise<ClaimOutcome>;
   /** Gives a claim back after a send that failed, so a Notify error does not cost the user a send. */
   abstract releaseResend(
     ref: VerificationRef,
     claim: { claimedAt: number; previousSendAt: number },
+    options?: ResendOptions,
   ): Promise<void>;
   /** Installs the new code, replacing the previous one. */
   abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
   /** Failed checks counted for a number in the current window. */
   abstract failedChecks(to: string): Promise<number>;
+  /**
+   * Keeps a delivery report on the send attempt of `messageId`. Events repeat and arrive out of order: a non-final
+   * report never replaces a final one, and an older one never replaces a newer one of the same finality.
+   */
+  abstract recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome>;
+  /** The verification a message belongs to, for delivery events whose Context was lost. */
+  abstract verificationIdFor(messageId: string): Promise<string | null>;
+}
+
+export interface ResendOptions {
+  fallback?: boolean;
 }
 
 /** Limits the store enforces; read from Settings. */

@@ -4,11 +4,27 @@ export type VerificationStatus = 'pending' | 'approved' | 'failed' | 'expired' |
 /** What the store keeps; `expired` is derived from the clock, never written. */
 export type StoredStatus = Exclude<VerificationStatus, 'expired'>;
 
+/** What Notify's delivery events said about one message, reduced to four outcomes (see delivery-events/). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'blocked' | 'failed';
+
+/** The latest delivery event that counts for a message: a final one is never replaced by a non-final one. */
+export interface DeliveryReport {
+  status: DeliveryStatus;
+  /** Notify's event type, e.g. TEXT_DELIVERED. */
+  eventType: string;
+  /** ISO-8601 time of the event (Notify's eventTimestamp). */
+  at: string;
+  description?: string;
+  final: boolean;
+}
+
 export interface SendAttempt {
   channel: Channel;
   messageId: string;
   /** ISO-8601 */
   sentAt: string;
+  /** Absent until a delivery event for this message arrives. */
+  delivery?: DeliveryReport;
 }
 
 /** A verification as stored. The code's hash lives beside it under its own TTL, never in this record. */
@@ -39,6 +55,8 @@ export interface VerificationRecord {
   sends: SendAttempt[];
   sendCount: number;
   lastSendAt: number;
+  /** When the automatic voice fallback was claimed; it happens at most once per verification. */
+  fallbackAt?: number;
 }
 
 export function effectiveStatus(

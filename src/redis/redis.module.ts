@@ -22,8 +22,36 @@ export async function connectRedis(
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });
-  await redis.connect();
+  // Without a listener ioredis prints every failed reconnect to stderr; log a failure once until the link is back.
+  const logger = new Logger('Redis');
+  let failure: string | undefined;
+  redis.on('error', (error: Error) => {
+    if (error.message === failure) return;
+    failure = error.message;
+    logger.warn(`Redis connection failed: ${error.message}; reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (failure !== undefined) logger.log('Redis connection restored');
+    failure = undefined;
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect(); // stops the reconnect loop, so a failed start exits instead of hanging
+    const reason = failure ?? (error instanceof Error ? error.message : String(error));
+    throw new Error(`Redis at ${safeAddress(url)} is unreachable at startup (${reason}); check REDIS_URL`);
+  }
   return redis;
+}
+
+/** scheme://host:port, without the password a URL may carry. */
+function safeAddress(url: string): string {
+  try {
+    const { protocol, hostname, port } = new URL(url);
+    return `${protocol}//${hostname}:${port || '6379'}`;
+  } catch {
+    return 'REDIS_URL';
+  }
 }
 
 @Injectable()

@@ -1,4 +1,5 @@
 import { CodeHasher } from '../issuance/code-hasher';
+import { NoVerificationEvents, VerificationEvents } from '../issuance/verification-events';
 import { VerificationStore } from '../issuance/verification-store';
 import { parsePhoneNumber } from '../dispatch/phone-numbers';
 import { CheckCode } from './check-code';
@@ -23,6 +24,7 @@ export class CheckCodeForNumber {
     private readonly store: VerificationStore,
     private readonly hasher: CodeHasher,
     private readonly checkCode: CheckCode,
+    private readonly events: VerificationEvents = new NoVerificationEvents(),
   ) {}
 
   async execute(command: CheckCodeForNumberCommand): Promise<CheckCodeForNumberResult> {
@@ -33,6 +35,7 @@ export class CheckCodeForNumber {
       const result = await this.checkRecord(record, command.code);
       if (result) return result;
     } else {
+      this.events.checked('not_found');
       await this.hasher.verifyNothing(command.code);
     }
     return { valid: false, status: 'pending' };

@@ -2,7 +2,9 @@ import { Clock } from '../common/clock';
 import { VerificationNotFound } from '../common/domain-error';
 import { CodeHasher } from '../issuance/code-hasher';
 import { effectiveStatus, VerificationRecord, VerificationStatus } from '../issuance/verification';
+import { CheckResult, NoVerificationEvents, VerificationEvents } from '../issuance/verification-events';
 import { VerificationStore } from '../issuance/verification-store';
+import { NoRateLimits, RateLimits } from '../rate-limiting/rate-limits';
 import { FeedbackReporter } from './feedback-reporter';
 
 export interface CheckCodeCommand {
@@ -21,7 +23,7 @@ export interface CheckCodeResult {
 /**
  * Checks a code atomically: an attempt is reserved (one Lua step) before any hashing, the approval succeeds exactly
  * once, and a wrong code counts against the verification and its number. A finished verification answers with its
- * status, never an error.
+ * status, never an error. An approval tells the rate limits (the SMS-pumping guard watches approvals per prefix).
  */
 export class CheckCode {
   constructor(
@@ -29,11 +31,16 @@ export class CheckCode {
     private readonly hasher: CodeHasher,
     private readonly feedback: FeedbackReporter,
     private readonly clock: Clock,
+    private readonly events: VerificationEvents = new NoVerificationEvents(),
+    private readonly limits: RateLimits = new NoRateLimits(),
   ) {}
 
   async execute(command: CheckCodeCommand): Promise<CheckCodeResult> {
     const record = await this.store.get(command.id);
-    if (!record || record.clientId !== command.clientId) throw new VerificationNotFound();
+    if (!record || record.clientId !== command.clientId) {
+      this.events.checked('not_found');
+      throw new VerificationNotFound();
+    }
     return this.checkRecord(record, command.code);
   }
 
@@ -42,29 +49,56 @@ export class CheckCode {
     record: VerificationRecord,
     code: string,
   ): Promise<CheckCodeResult & { evaluated: boolean }> {
+    const { outcome, ...result } = await this.evaluate(record, code);
+    this.events.checked(outcome, record);
+    return result;
+  }
+
+  private async evaluate(
+    record: VerificationRecord,
+    code: string,
+  ): Promise<CheckCodeResult & { evaluated: boolean; outcome: CheckResult }> {
     const reservation = await this.store.reserveAttempt(record, this.clock.now());
     const base = { id: record.id, valid: false, evaluated: false };
     switch (reservation.kind) {
       case 'not_found':
+        this.events.checked('not_found');
         throw new VerificationNotFound();
       case 'finished':
-        return { ...base, status: reservation.status, attemptsRemaining: remaining(record) };
+        return {
+          ...base,
+          status: reservation.status,
+          attemptsRemaining: remaining(record),
+          outcome: reservation.status === 'expired' ? 'expired' : 'not_pending',
+        };
       case 'exhausted':
-        return { ...base, status: effectiveStatus(record, this.clock.now()), attemptsRemaining: 0 };
+        return {
+          ...base,
+          status: effectiveStatus(record, this.clock.now()),
+          attemptsRemaining: 0,
+          outcome: 'exhausted',
+        };
       case 'locked':
-        return { ...base, status: 'pending', attemptsRemaining: reservation.attemptsRemaining };
+        return {
+          ...base,
+          status: 'pending',
+          attemptsRemaining: reservation.attemptsRemaining,
+          outcome: 'locked',
+        };
     }
 
     if (await this.hasher.verify(reservation.hash, code)) {
       const approval = await this.store.approve(record, reservation.codeVersion, this.clock.now());
       if (approval.kind === 'approved') {
-        this.feedback.received(approval.messageId);
+        await this.feedback.received(approval.messageId);
+        this.limits.approved(record.to);
         return {
           id: record.id,
           valid: true,
           status: 'approved',
           attemptsRemaining: reservation.attemptsRemaining,
           evaluated: true,
+          outcome: 'approved',
         };
       }
       const current = await this.store.get(record.id);
@@ -75,6 +109,8 @@ export class CheckCode {
         status,
         attemptsRemaining: reservation.attemptsRemaining,
         evaluated: true,
+        // The code was right but lost the race to a resend, a cancel or the clock.
+        outcome: status === 'expired' ? 'expired' : status === 'pending' ? 'rejected' : 'not_pending',
       };
     }
     const rejection = await this.store.reject(record, this.clock.now());
@@ -84,6 +120,8 @@ export class CheckCode {
       status: rejection.status,
       attemptsRemaining: rejection.attemptsRemaining,
       evaluated: true,
+      outcome:
+        rejection.status === 'failed' ? 'failed' : rejection.status === 'expired' ? 'expired' : 'rejected',
     };
   }
 }

@@ -1,4 +1,4 @@
-import { VerificationRecord } from '../../src/issuance/verification';
+import { DeliveryStatus, VerificationRecord } from '../../src/issuance/verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
 import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
 
@@ -590,6 +590,139 @@ export function verificationStoreContract(
         await sleep(150);
         expect(await subject.store.failedChecks(record.to)).toBe(0);
         expect(await subject.store.reserveAttempt(record, Date.now())).toMatchObject({ kind: 'reserved' });
+      });
+    });
+
+    describe('delivery reports', () => {
+      const sentAt = new Date().toISOString();
+      const at = (ms: number) => new Date(Date.parse('2025-06-01T12:00:00.000Z') + ms).toISOString();
+      const report = (status: DeliveryStatus, eventType: string, ms: number, final: boolean) => ({
+        status,
+        eventType,
+        at: at(ms),
+        description: eventType.toLowerCase(),
+        final,
+      });
+
+      async function twoSends(subject: StoreUnderTest): Promise<VerificationRecord> {
+        return started(subject, {
+          messageId: 'msg-2',
+          sends: [
+            { channel: 'sms', messageId: 'msg-1', sentAt },
+            { channel: 'voice', messageId: 'msg-2', sentAt },
+          ],
+        });
+      }
+
+      it('keeps a report on the send attempt of its message, and says whether that message is the latest', async () => {
+        const subject = await open();
+        const record = await twoSends(subject);
+        const failed = report('failed', 'TEXT_UNREACHABLE', 10, true);
+        expect(await subject.store.recordDelivery(record.id, 'msg-1', failed)).toEqual({
+          kind: 'recorded',
+          sendIndex: 0,
+          latest: false,
+        });
+        const ringing = report('pending', 'VOICE_RINGING', 20, false);
+        expect(await subject.store.recordDelivery(record.id, 'msg-2', ringing)).toEqual({
+          kind: 'recorded',
+          sendIndex: 1,
+          latest: true,
+        });
+        const read = (await subject.store.get(record.id))!;
+        expect(read.sends.map((s) => s.delivery)).toEqual([failed, ringing]);
+        expect({ ...read, sends: record.sends }).toEqual(record);
+      });
+
+      it('never lets a non-final report replace a final one, nor an older one a newer one', async () => {
+        const subject = await open();
+        const record = await twoSends(subject);
+        const put = (r: ReturnType<typeof report>) => subject.store.recordDelivery(record.id, 'msg-1', r);
+
+        expect((await put(report('pending', 'TEXT_SUCCESSFUL', 20, false))).kind).toBe('recorded');
+        expect((await put(report('pending', 'TEXT_QUEUED', 10, false))).kind).toBe('stale');
+        expect((await put(report('pending', 'TEXT_SUCCESSFUL', 20, false))).kind).toBe('stale');
+        // A final report wins even when its timestamp is older.
+        expect((await put(report('delivered', 'TEXT_DELIVERED', 15, true))).kind).toBe('recorded');
+        expect((await put(report('pending', 'TEXT_SUCCESSFUL', 99, false))).kind).toBe('stale');
+        expect((await put(report('failed', 'TEXT_UNKNOWN', 14, true))).kind).toBe('stale');
+        expect((await put(report('failed', 'TEXT_UNKNOWN', 16, true))).kind).toBe('recorded');
+        expect((await subject.store.get(record.id))!.sends[0].delivery).toEqual(
+          report('failed', 'TEXT_UNKNOWN', 16, true),
+        );
+      });
+
+      it('answers unknown for another message or verification, and finds a verification by message id', async () => {
+        const subject = await open();
+        const record = await twoSends(subject);
+        const r = report('delivered', 'TEXT_DELIVERED', 1, true);
+        expect(await subject.store.recordDelivery(record.id, 'msg-x', r)).toEqual({ kind: 'unknown' });
+        const unknownId = subject.keys.newId(record.to);
+        expect(await subject.store.recordDelivery(unknownId, 'msg-1', r)).toEqual({ kind: 'unknown' });
+        expect(await subject.store.verificationIdFor('msg-2')).toBe(record.id);
+        expect(await subject.store.verificationIdFor('msg-unknown')).toBeNull();
+
+        const now = Date.now();
+        const code = {
+          hash: 'h',
+          messageId: 'msg-3',
+          channel: 'voice' as const,
+          sentAt: now,
+          expiresAt: now + 60_000,
+        };
+        await subject.store.commitResend(record, code, now);
+        expect(await subject.store.verificationIdFor('msg-3')).toBe(record.id);
+      });
+
+      it('records one of a concurrent burst of the same report, and finds the rest stale', async () => {
+        const subject = await open();
+        const record = await twoSends(subject);
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            subject.store.recordDelivery(record.id, 'msg-1', report('failed', 'TEXT_UNREACHABLE', 5, true)),
+          ),
+        );
+        expect(outcomes.filter((o) => o.kind === 'recorded')).toHaveLength(1);
+      });
+    });
+
+    describe('the automatic voice fallback', () => {
+      it('skips the cooldown, keeps the send budget, and succeeds once per verification', async () => {
+        const subject = await open({ maxSends: 3, resendCooldownMs: 30_000 });
+        const record = await started(subject);
+        const now = record.lastSendAt + 1;
+        expect(await subject.store.claimResend(record, now)).toMatchObject({ kind: 'cooldown' });
+        const claim = await subject.store.claimResend(record, now, { fallback: true });
+        expect(claim).toMatchObject({ kind: 'claimed', sendIndex: 1 });
+        expect((await subject.store.get(record.id))!.fallbackAt).toBe(now);
+        expect(await subject.store.claimResend(record, now + 1, { fallback: true })).toEqual({
+          kind: 'fallback_used',
+        });
+      });
+
+      it('gives the mark back with a failed send, so a retry may call; concurrent claims take it once', async () => {
+        const subject = await open({ maxSends: 5 });
+        const record = await started(subject);
+        const now = record.lastSendAt + 1;
+        const claim = await subject.store.claimResend(record, now, { fallback: true });
+        if (claim.kind !== 'claimed') throw new Error('expected a claim');
+        await subject.store.releaseResend(record, claim, { fallback: true });
+        expect((await subject.store.get(record.id))!.fallbackAt).toBeUndefined();
+
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            subject.store.claimResend(record, now + 10 + i, { fallback: true }),
+          ),
+        );
+        expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+      });
+
+      it('respects the send budget', async () => {
+        const subject = await open({ maxSends: 1 });
+        const record = await started(subject);
+        expect(await subject.store.claimResend(record, record.lastSendAt + 1, { fallback: true })).toEqual({
+          kind: 'max_sends',
+        });
       });
     });
 

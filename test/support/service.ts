@@ -8,7 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { SANDBOX_EMULATOR } from '../../src/dispatch/dispatch.module';
-import { FeedbackReporter, NotifyFeedbackReporter } from '../../src/verification/feedback-reporter';
+import { Outbox } from '../../src/outbox/outbox';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
 
 /** A clock the test moves by hand; it starts at the real time so Redis TTLs stay meaningful. */
@@ -29,7 +29,7 @@ export interface RunningService {
   clock: ManualClock;
   prefix: string;
   logs: string[];
-  /** Waits for fire-and-forget work (PutMessageFeedback) to finish. */
+  /** Waits until the outbox (PutMessageFeedback, webhooks, fallbacks) has nothing due within a minute. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,9 +37,20 @@ export interface RunningService {
 export const API_KEY = 'sandbox';
 export const auth = { Authorization: `Bearer ${API_KEY}` };
 
+export interface StartOptions {
+  /** Reuse another service's Redis data (a restart); a fresh prefix when omitted. */
+  prefix?: string;
+  /** Leave the Redis data behind on close, for a service started after this one. */
+  keepData?: boolean;
+}
+
 /** Boots the whole app in sandbox mode on real Redis: the real SDK talks over HTTP to the in-process emulator. */
-export async function startService(env: Record<string, string> = {}, label = 'e2e'): Promise<RunningService> {
-  const prefix = uniquePrefix(label);
+export async function startService(
+  env: Record<string, string> = {},
+  label = 'e2e',
+  options: StartOptions = {},
+): Promise<RunningService> {
+  const prefix = options.prefix ?? uniquePrefix(label);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -55,6 +66,8 @@ export async function startService(env: Record<string, string> = {}, label = 'e2
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     LOG_LEVEL: 'info',
+    OUTBOX_POLL_MS: '25',
+    OUTBOX_RETRY_BASE_MS: '20',
     ...env,
   };
   const clock = new ManualClock();
@@ -70,7 +83,7 @@ export async function startService(env: Record<string, string> = {}, label = 'e2
   await app.getHttpAdapter().getInstance().ready();
   const emulator = app.get<NotifyEmulator | null>(SANDBOX_EMULATOR);
   if (!emulator) throw new Error('startService expects sandbox mode');
-  const feedback = app.get(FeedbackReporter);
+  const outbox = app.get(Outbox);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -78,12 +91,10 @@ export async function startService(env: Record<string, string> = {}, label = 'e2
     clock,
     prefix,
     logs,
-    settle: async () => {
-      if (feedback instanceof NotifyFeedbackReporter) await feedback.drain();
-    },
+    settle: () => outbox.idle(),
     close: async () => {
       await app.close();
-      await deletePrefix(prefix);
+      if (!options.keepData) await deletePrefix(prefix);
     },
   };
 }

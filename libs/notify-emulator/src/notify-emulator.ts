@@ -1,9 +1,17 @@
 import { NotifyCatalog } from './catalog';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_HOST, DEFAULT_LIMITS, DEFAULT_REGION } from './defaults';
+import {
+  DeliveryEventEmitter,
+  deliveryEventRecord,
+  EmitOptions,
+  EmittedEvent,
+  EventDestination,
+} from './delivery-events';
 import { FaultQueue } from './faults';
 import { MessageLog } from './message-log';
 import { NotifyOperations } from './operations';
 import { EmulatorServer } from './server';
+import { SnsSigner } from './sns-signer';
 import type { EmulatedMessage, EmulatorFault, NotifyEmulatorOptions } from './types';
 
 /**
@@ -15,10 +23,21 @@ export class NotifyEmulator {
   private readonly log: MessageLog;
   private readonly faults = new FaultQueue();
   private readonly server: EmulatorServer;
+  private readonly now: () => Date;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly eventBridgeSecret?: string;
+  private snsSigner?: SnsSigner;
+  private destination?: EventDestination;
   private url: string | undefined;
 
   constructor(options: NotifyEmulatorOptions = {}) {
     const now = options.now ?? (() => new Date());
+    this.now = now;
+    this.region = options.region ?? DEFAULT_REGION;
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    this.eventBridgeSecret = options.eventBridgeSecret;
+    this.destination = options.eventDestination;
     const catalog = new NotifyCatalog({
       configurations: options.configurations,
       templates: options.templates,
@@ -66,6 +85,48 @@ export class NotifyEmulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /**
+   * SNS's side of delivery events: the topic, the test signing key and certificate (made on first use), and a
+   * `fetch` that serves the certificate at its SNS-looking URL.
+   */
+  get sns(): SnsSigner {
+    this.snsSigner ??= new SnsSigner({ region: this.region, accountId: this.accountId });
+    return this.snsSigner;
+  }
+
+  /** Where `emitEvents` delivers; undefined: nowhere (emitting then throws). */
+  setEventDestination(destination: EventDestination | undefined): void {
+    this.destination = destination;
+  }
+
+  /**
+   * Reports what happened to a delivered message, as Notify's configuration set would: one event per type, a
+   * millisecond apart in the given order, delivered one after the other as signed SNS notifications or
+   * EventBridge envelopes. `duplicate` and `reorder` play the at-least-once, unordered delivery of both.
+   */
+  async emitEvents(
+    messageId: string,
+    eventTypes: string[],
+    options: EmitOptions = {},
+  ): Promise<EmittedEvent[]> {
+    const message = this.log.find(messageId);
+    if (!message) throw new TypeError(`No delivered message ${messageId}`);
+    if (!this.destination) throw new Error('No event destination: call setEventDestination first');
+    const start = this.now().getTime();
+    const records = eventTypes.map((type, i) => ({
+      ...deliveryEventRecord(message, type, new Date(start + i)),
+      ...(options.context && { context: { ...options.context } }),
+    }));
+    const emitter = new DeliveryEventEmitter(this.sns, {
+      region: this.region,
+      accountId: this.accountId,
+      eventBridgeSecret: this.eventBridgeSecret,
+    });
+    const events = emitter.build(records, this.now(), options);
+    for (const event of events) await this.destination.deliver(event);
+    return events;
   }
 
   /** Forgets messages, quota counters and faults; configurations and templates stay as constructed. */

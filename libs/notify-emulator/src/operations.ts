@@ -249,6 +249,7 @@ export class NotifyOperations {
     }
     message.feedbackStatus = status;
     message.feedbackUpdatedAt = this.now();
+    message.feedbackCount = (message.feedbackCount ?? 0) + 1;
     return { MessageId: messageId, MessageFeedbackStatus: status };
   }
 }

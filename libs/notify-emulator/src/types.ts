@@ -1,3 +1,4 @@
+import type { EventDestination } from './delivery-events';
 import type {
   MessageFeedbackStatus,
   NotifyConfigurationStatus,
@@ -87,6 +88,10 @@ export interface NotifyEmulatorOptions {
   accountId?: string;
   /** Oldest messages are forgotten beyond this many. Default 10,000. */
   maxStoredMessages?: number;
+  /** Sent as `X-Notify-Events-Secret` with EventBridge events, as an API destination's connection would. */
+  eventBridgeSecret?: string;
+  /** Where `emitEvents` delivers delivery events; can be set later with `setEventDestination`. */
+  eventDestination?: EventDestination;
 }
 
 export interface EmulatedMessage {
@@ -108,6 +113,8 @@ export interface EmulatedMessage {
   messageFeedbackEnabled: boolean;
   feedbackStatus?: MessageFeedbackStatus;
   feedbackUpdatedAt?: Date;
+  /** Accepted PutMessageFeedback calls for this message. */
+  feedbackCount?: number;
   /** Set on VOICE messages: the requested voice, or the template's first one. */
   voiceId?: VoiceId;
   sentAt: Date;

@@ -3,6 +3,7 @@ export type { NotifyCommand, NotifySdkClient } from './notify-client';
 export { NotifyError, toNotifyError, redactNotifyError } from './notify-error';
 export type { NotifyErrorKind, NotifyErrorField, NotifyErrorInit } from './notify-error';
 export type {
+  NotifyCallEvent,
   NotifyChannel,
   NotifyClientOptions,
   NotifyConfiguration,

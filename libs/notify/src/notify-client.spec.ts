@@ -10,6 +10,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { NotifyClient, type NotifyCommand, type NotifySdkClient } from './notify-client';
+import type { NotifyCallEvent } from './notify.types';
 import { NotifyError } from './notify-error';
 
 /** Records every command and answers with whatever the test queued, in order. */
@@ -469,6 +470,52 @@ describe(NotifyClient.name, () => {
         });
       });
       const client = new NotifyClient(OPTIONS, sdk);
+
+      expect((await rejectionOf(client.describeConfiguration('nc-404'))).kind).toBe('not_found');
+    });
+  });
+
+  describe('observer', () => {
+    it('is told each call to Notify once, with its operation, outcome and duration, and nothing else', async () => {
+      const events: NotifyCallEvent[] = [];
+      const sdk = new FakeSdk().reply(
+        () => ({ MessageId: 'msg-1', $metadata: {} }),
+        () => {
+          throw new ThrottlingException({ $metadata: {}, message: 'slow down' });
+        },
+        () => ({ NotifyTemplates: [templateInfo('t-1')], NextToken: 'page-2' }),
+        () => ({ NotifyTemplates: [] }),
+        () => ({ NotifyTemplates: [templateInfo(TEMPLATE_ID)] }),
+      );
+      const client = new NotifyClient({ ...OPTIONS, observer: (event) => events.push(event) }, sdk);
+
+      await client.sendText({ configurationId: 'nc-1', to: '+12065550100', variables: { code: '482913' } });
+      await rejectionOf(client.putFeedback('msg-1', 'RECEIVED'));
+      await client.describeTemplates(); // two pages, one event
+      await client.getTemplate(TEMPLATE_ID);
+      await client.getTemplate(TEMPLATE_ID); // cached: no call, no event
+      await client.describeTemplates([]); // no call, no event
+
+      expect(events).toEqual([
+        { operation: 'SendNotifyTextMessage', outcome: 'ok', durationMs: expect.any(Number) },
+        { operation: 'PutMessageFeedback', outcome: 'throttled', durationMs: expect.any(Number) },
+        { operation: 'DescribeNotifyTemplates', outcome: 'ok', durationMs: expect.any(Number) },
+        { operation: 'DescribeNotifyTemplates', outcome: 'ok', durationMs: expect.any(Number) },
+      ]);
+      expect(JSON.stringify(events)).not.toMatch(/482913|12065550100|msg-1/);
+    });
+
+    it('cannot change what a call returns by throwing', async () => {
+      const sdk = new FakeSdk().reply(() => ({ NotifyConfigurations: [] }));
+      const client = new NotifyClient(
+        {
+          ...OPTIONS,
+          observer: () => {
+            throw new Error('broken metrics');
+          },
+        },
+        sdk,
+      );
 
       expect((await rejectionOf(client.describeConfiguration('nc-404'))).kind).toBe('not_found');
     });

@@ -15,6 +15,7 @@ import {
 import { NotifyError, redactNotifyError, toNotifyError } from './notify-error';
 import { toNotifyConfiguration, toNotifyTemplate } from './notify.mappers';
 import type {
+  NotifyCallEvent,
   NotifyClientOptions,
   NotifyConfiguration,
   NotifyTemplate,
@@ -66,67 +67,79 @@ type Page<T> = { items: T[] | undefined; nextToken: string | undefined };
 export class NotifyClient {
   private readonly sdk: NotifySdkClient;
   private readonly templates: TtlCache<NotifyTemplate>;
+  private readonly observer?: (event: NotifyCallEvent) => void;
 
   constructor(options: NotifyClientOptions, sdk?: NotifySdkClient) {
     this.sdk = sdk ?? createNotifySdkClient(options);
+    this.observer = options.observer;
     this.templates = new TtlCache(
       options.templateCacheTtlMs ?? NOTIFY_DEFAULTS.templateCacheTtlMs,
       options.now ?? Date.now,
     );
   }
 
-  async sendText(input: SendCodeInput): Promise<SendResult> {
+  sendText(input: SendCodeInput): Promise<SendResult> {
     const operation = 'SendNotifyTextMessage';
-    try {
-      const output = await this.call<SendNotifyTextMessageCommandOutput>(
-        new SendNotifyTextMessageCommand(this.sendRequest(input)),
-      );
-      return toSendResult(output, input);
-    } catch (error) {
-      throw redactSendError(operation, error, input);
-    }
+    return this.observed(operation, async () => {
+      try {
+        const output = await this.call<SendNotifyTextMessageCommandOutput>(
+          new SendNotifyTextMessageCommand(this.sendRequest(input)),
+        );
+        return toSendResult(output, input);
+      } catch (error) {
+        throw redactSendError(operation, error, input);
+      }
+    });
   }
 
-  async sendVoice(input: SendVoiceInput): Promise<SendResult> {
+  sendVoice(input: SendVoiceInput): Promise<SendResult> {
     const operation = 'SendNotifyVoiceMessage';
-    try {
-      const output = await this.call<SendNotifyVoiceMessageCommandOutput>(
-        new SendNotifyVoiceMessageCommand({
-          ...this.sendRequest(input),
-          // Not narrowed to the SDK's enum on purpose: AWS adds voices, and it rejects unknown ones itself.
-          VoiceId: input.voiceId as VoiceId | undefined,
-        }),
-      );
-      return toSendResult(output, input);
-    } catch (error) {
-      throw redactSendError(operation, error, input);
-    }
+    return this.observed(operation, async () => {
+      try {
+        const output = await this.call<SendNotifyVoiceMessageCommandOutput>(
+          new SendNotifyVoiceMessageCommand({
+            ...this.sendRequest(input),
+            // Not narrowed to the SDK's enum on purpose: AWS adds voices, and it rejects unknown ones itself.
+            VoiceId: input.voiceId as VoiceId | undefined,
+          }),
+        );
+        return toSendResult(output, input);
+      } catch (error) {
+        throw redactSendError(operation, error, input);
+      }
+    });
   }
 
-  async putFeedback(messageId: string, status: 'RECEIVED' | 'FAILED'): Promise<void> {
-    try {
-      await this.call<PutMessageFeedbackCommandOutput>(
-        new PutMessageFeedbackCommand({ MessageId: messageId, MessageFeedbackStatus: status }),
-      );
-    } catch (error) {
-      throw toNotifyError('PutMessageFeedback', error);
-    }
+  putFeedback(messageId: string, status: 'RECEIVED' | 'FAILED'): Promise<void> {
+    const operation = 'PutMessageFeedback';
+    return this.observed(operation, async () => {
+      try {
+        await this.call<PutMessageFeedbackCommandOutput>(
+          new PutMessageFeedbackCommand({ MessageId: messageId, MessageFeedbackStatus: status }),
+        );
+      } catch (error) {
+        throw toNotifyError(operation, error);
+      }
+    });
   }
 
   /** All templates, or the given ones; an empty list asks for none and so makes no call. */
   async describeTemplates(templateIds?: string[]): Promise<NotifyTemplate[]> {
     if (templateIds?.length === 0) return [];
-    try {
-      const infos = await this.paginate(async (nextToken) => {
-        const output = await this.call<DescribeNotifyTemplatesCommandOutput>(
-          new DescribeNotifyTemplatesCommand({ TemplateIds: templateIds, NextToken: nextToken }),
-        );
-        return { items: output.NotifyTemplates, nextToken: output.NextToken };
-      });
-      return infos.map(toNotifyTemplate);
-    } catch (error) {
-      throw toNotifyError('DescribeNotifyTemplates', error);
-    }
+    const operation = 'DescribeNotifyTemplates';
+    return this.observed(operation, async () => {
+      try {
+        const infos = await this.paginate(async (nextToken) => {
+          const output = await this.call<DescribeNotifyTemplatesCommandOutput>(
+            new DescribeNotifyTemplatesCommand({ TemplateIds: templateIds, NextToken: nextToken }),
+          );
+          return { items: output.NotifyTemplates, nextToken: output.NextToken };
+        });
+        return infos.map(toNotifyTemplate);
+      } catch (error) {
+        throw toNotifyError(operation, error);
+      }
+    });
   }
 
   getTemplate(templateId: string): Promise<NotifyTemplate> {
@@ -139,8 +152,12 @@ export class NotifyClient {
     });
   }
 
-  async describeConfiguration(configurationId: string): Promise<NotifyConfiguration> {
+  describeConfiguration(configurationId: string): Promise<NotifyConfiguration> {
     const operation = 'DescribeNotifyConfigurations';
+    return this.observed(operation, () => this.fetchConfiguration(operation, configurationId));
+  }
+
+  private async fetchConfiguration(operation: string, configurationId: string): Promise<NotifyConfiguration> {
     try {
       const infos = await this.paginate(async (nextToken) => {
         const output = await this.call<DescribeNotifyConfigurationsCommandOutput>(
@@ -180,6 +197,25 @@ export class NotifyClient {
       DryRun: input.dryRun,
       MessageFeedbackEnabled: input.feedbackEnabled,
     };
+  }
+
+  /** Times one call for the observer; `run` rejects only with NotifyError. */
+  private async observed<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (!this.observer) return run();
+    const started = performance.now();
+    let outcome: NotifyCallEvent['outcome'] = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      outcome = error instanceof NotifyError ? error.kind : 'unknown';
+      throw error;
+    } finally {
+      try {
+        this.observer({ operation, outcome, durationMs: performance.now() - started });
+      } catch {
+        // Metrics must never change what a call returns.
+      }
+    }
   }
 
   private async call<Output>(command: NotifyCommand): Promise<Output> {

@@ -1,3 +1,5 @@
+import type { NotifyErrorKind } from './notify-error';
+
 export interface NotifyClientOptions {
   region: string;
   /** e.g. the local emulator 'http://127.0.0.1:4566' */
@@ -12,6 +14,18 @@ export interface NotifyClientOptions {
   templateCacheTtlMs?: number;
   /** Clock for the template cache, in ms. */
   now?: () => number;
+  /**
+   * Told once per call that reaches Notify (a paginated describe counts once; a cached template, none), after it
+   * settles: for metrics. It gets no request data, and an observer that throws is ignored.
+   */
+  observer?: (event: NotifyCallEvent) => void;
+}
+
+export interface NotifyCallEvent {
+  /** The AWS operation, e.g. `SendNotifyTextMessage`. */
+  operation: string;
+  outcome: 'ok' | NotifyErrorKind;
+  durationMs: number;
 }
 
 export type NotifyChannel = 'SMS' | 'VOICE';

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { SnsSigner } from './sns-signer';
+import type { EmulatedMessage } from './types';
+
+/** Whether each event type ends the message's story, and the description AWS gives it. */
+const EVENT_TYPES: Record<string, { final: boolean; description: string }> = {
+  TEXT_PENDING: { final: false, description: 'Message is pending' },
+  TEXT_QUEUED: { final: false, description: 'Message is queued' },
+  TEXT_SUCCESSFUL: { final: false, description: 'Message has been accepted by the carrier' },
+  TEXT_DELIVERED: { final: true, description: 'Message has been delivered' },
+  TEXT_BLOCKED: { final: true, description: 'Message was blocked' },
+  TEXT_CARRIER_BLOCKED: { final: true, description: 'Message was blocked by the carrier' },
+  TEXT_PROTECT_BLOCKED: { final: true, description: 'Message was blocked by SMS Protect' },
+  TEXT_SPAM: { final: true, description: 'Message was flagged as spam by the carrier' },
+  TEXT_INVALID: { final: true, description: 'Destination phone number is invalid' },
+  TEXT_INVALID_MESSAGE: { final: true, description: 'Message body is invalid' },
+  TEXT_UNREACHABLE: { final: true, description: 'Destination phone is unreachable' },
+  TEXT_CARRIER_UNREACHABLE: { final: true, description: 'Carrier is unreachable' },
+  TEXT_TTL_EXPIRED: { final: true, description: 'Message could not be delivered within its TimeToLive' },
+  TEXT_UNKNOWN: { final: true, description: 'Message failed for an unknown reason' },
+  VOICE_INITIATED: { final: false, description: 'Call has been initiated' },
+  VOICE_RINGING: { final: false, description: 'Call is ringing' },
+  VOICE_ANSWERED: { final: false, description: 'Call was answered' },
+  VOICE_COMPLETED: { final: true, description: 'Call completed and the message was played' },
+  VOICE_BUSY: { final: true, description: 'Destination line was busy' },
+  VOICE_NO_ANSWER: { final: true, description: 'Call was not answered' },
+  VOICE_FAILED: { final: true, description: 'Call failed' },
+  VOICE_TTL_EXPIRED: { final: true, description: 'Call could not be placed within its TimeToLive' },
+};
+
+export const DELIVERY_EVENT_TYPES = Object.keys(EVENT_TYPES);
+
+/** The record Notify publishes for one delivery event: the SNS `Message` (as JSON) or EventBridge's `detail`. */
+export interface DeliveryEventRecord {
+  eventType: string;
+  eventVersion: '1.0';
+  eventTimestamp: number;
+  isFinal: boolean;
+  originationPhoneNumber: string;
+  destinationPhoneNumber: string;
+  isoCountryCode: string;
+  mcc: string;
+  mnc: string;
+  messageId: string;
+  messageRequestTimestamp: number;
+  messageEncoding: 'GSM' | 'UCS2';
+  messageType: 'TRANSACTIONAL';
+  messageStatus: string;
+  messageStatusDescription: string;
+  context: Record<string, string>;
+  totalMessageParts: number;
+  totalMessagePrice: number;
+  totalCarrierFee: number;
+}
+
+/** One HTTP delivery to the service: a signed SNS notification or an EventBridge API-destination call. */
+export interface EmittedEvent {
+  via: 'sns' | 'eventbridge';
+  headers: Record<string, string>;
+  body: string;
+  record: DeliveryEventRecord;
+}
+
+/** Where emitted events go: a test posts them to the app; `httpEventDestination` posts them over HTTP. */
+export interface EventDestination {
+  deliver(event: EmittedEvent): Promise<void>;
+}
+
+export interface EmitOptions {
+  /** Default 'eventbridge'. */
+  via?: 'sns' | 'eventbridge';
+  /** Deliver every event twice (SNS: the same MessageId; EventBridge: the same event id), as both services may. */
+  duplicate?: boolean;
+  /** Deliver the events newest first; their timestamps keep the order in which they happened. */
+  reorder?: boolean;
+  /** SNS only: sign with SignatureVersion 1 (SHA1) instead of 2 (SHA256). */
+  signatureVersion?: '1' | '2';
+  /** Replaces the Context the records echo, e.g. `{}` for events that lost it. */
+  context?: Record<string, string>;
+}
+
+export const EVENTBRIDGE_SECRET_HEADER = 'x-notify-events-secret';
+
+export function isDeliveryEventType(eventType: string): boolean {
+  return eventType in EVENT_TYPES;
+}
+
+export function deliveryEventRecord(
+  message: EmulatedMessage,
+  eventType: string,
+  at: Date,
+): DeliveryEventRecord {
+  const spec = EVENT_TYPES[eventType];
+  if (!spec) throw new TypeError(`Unknown delivery event type ${eventType}`);
+  const channel = eventType.startsWith('TEXT_') ? 'SMS' : 'VOICE';
+  if (channel !== message.channel) {
+    throw new TypeError(`${eventType} does not fit the ${message.channel} message ${message.messageId}`);
+  }
+  return {
+    eventType,
+    eventVersion: '1.0',
+    eventTimestamp: at.getTime(),
+    isFinal: spec.final,
+    originationPhoneNumber: '+18005550199',
+    destinationPhoneNumber: message.destinationPhoneNumber,
+    isoCountryCode: message.isoCountryCode,
+    mcc: '310',
+    mnc: '260',
+    messageId: message.messageId,
+    messageRequestTimestamp: message.sentAt.getTime(),
+    messageEncoding: 'GSM',
+    messageType: 'TRANSACTIONAL',
+    messageStatus: eventType.replace(/^(TEXT|VOICE)_/, ''),
+    messageStatusDescription: spec.description,
+    context: { ...message.context },
+    totalMessageParts: 1,
+    totalMessagePrice: channel === 'SMS' ? 0.00581 : 0.013,
+    totalCarrierFee: channel === 'SMS' ? 0.00302 : 0,
+  };
+}
+
+/** Builds the HTTP deliveries of events, signed (SNS) or with the API destination's secret header (EventBridge). */
+export class DeliveryEventEmitter {
+  constructor(
+    private readonly sns: SnsSigner,
+    private readonly env: { region: string; accountId: string; eventBridgeSecret?: string },
+  ) {}
+
+  build(records: DeliveryEventRecord[], now: Date, options: EmitOptions): EmittedEvent[] {
+    const via = options.via ?? 'eventbridge';
+    const once = records.map((record) =>
+      via === 'sns'
+        ? this.snsEvent(record, now, options.signatureVersion)
+        : this.eventBridgeEvent(record, now),
+    );
+    const ordered = options.reorder ? [...once].reverse() : once;
+    return options.duplicate ? ordered.flatMap((event) => [event, event]) : ordered;
+  }
+
+  private snsEvent(record: DeliveryEventRecord, now: Date, signatureVersion?: '1' | '2'): EmittedEvent {
+    const message = this.sns.notification(JSON.stringify(record), now, { signatureVersion });
+    return {
+      via: 'sns',
+      headers: {
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-amz-sns-message-type': message.Type,
+        'x-amz-sns-message-id': message.MessageId,
+        'x-amz-sns-topic-arn': message.TopicArn,
+      },
+      body: JSON.stringify(message),
+      record,
+    };
+  }
+
+  private eventBridgeEvent(record: DeliveryEventRecord, now: Date): EmittedEvent {
+    const envelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': record.eventType.startsWith('TEXT_')
+        ? 'Text Message Delivery Status Updated'
+        : 'Voice Message Delivery Status Updated',
+      source: 'aws.sms-voice',
+      account: this.env.accountId,
+      time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.env.region,
+      resources: [],
+      detail: record,
+    };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.env.eventBridgeSecret) headers[EVENTBRIDGE_SECRET_HEADER] = this.env.eventBridgeSecret;
+    return { via: 'eventbridge', headers, body: JSON.stringify(envelope), record };
+  }
+}
+
+/** Posts events to a running service (e.g. `npm run emulator` beside `npm start`). */
+export function httpEventDestination(urls: { sns?: string; eventbridge?: string }): EventDestination {
+  return {
+    async deliver(event) {
+      const url = urls[event.via];
+      if (!url) throw new Error(`No URL for ${event.via} events`);
+      const response = await fetch(url, { method: 'POST', headers: event.headers, body: event.body });
+      if (!response.ok) throw new Error(`${event.via} event refused with ${response.status}`);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { NotifyEmulator } from '@app/notify-emulator';
+import { Clock } from '../common/clock';
+import { Settings } from '../config/settings';
+import { DispatchModule, SANDBOX_EMULATOR } from '../dispatch/dispatch.module';
+import { IssuanceModule } from '../issuance/issuance.module';
+import { ResendVerification } from '../issuance/resend-verification';
+import { VerificationStore } from '../issuance/verification-store';
+import { Outbox } from '../outbox/outbox';
+import { OutboxModule } from '../outbox/outbox.module';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { DeliveryFailureWebhooks } from '../webhooks/delivery-failure-webhooks';
+import { StatusWebhooks } from '../webhooks/status-webhooks';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { HandleEventBridgeEvent } from './handle-eventbridge-event';
+import { HandleSnsMessage } from './handle-sns-message';
+import { NotifyEventsController } from './notify-events.controller';
+import { DeliveryFailureListener, RecordDeliveryEvent } from './record-delivery-event';
+import { MemoryReplayGuard, RedisReplayGuard, ReplayGuard } from './replay-guard';
+import { HttpsSnsFetcher, SnsFetcher, SnsVerifier } from './sns-verifier';
+import { VOICE_FALLBACK_JOB, voiceFallbackHandler } from './voice-fallback';
+
+/**
+ * In sandbox mode the in-process emulator plays SNS: its certificate and SubscribeURLs are answered by the emulator
+ * (the verifier's SNS host check still runs first); any other URL goes out over HTTPS as in production.
+ */
+class SandboxSnsFetcher extends SnsFetcher {
+  private readonly https = new HttpsSnsFetcher();
+
+  constructor(private readonly emulator: NotifyEmulator) {
+    super();
+  }
+
+  get(url: string): Promise<string> {
+    return this.emulator.sns.fetch(url).catch(() => this.https.get(url));
+  }
+}
+
+@Injectable()
+class VoiceFallbackWorker implements OnModuleInit {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly resend: ResendVerification,
+  ) {}
+
+  onModuleInit(): void {
+    this.outbox.register(VOICE_FALLBACK_JOB, voiceFallbackHandler(this.resend));
+  }
+}
+
+@Module({
+  imports: [IssuanceModule, DispatchModule, OutboxModule, WebhooksModule],
+  controllers: [NotifyEventsController],
+  providers: [
+    {
+      provide: SnsFetcher,
+      inject: [SANDBOX_EMULATOR],
+      useFactory: (emulator: NotifyEmulator | null) =>
+        emulator ? new SandboxSnsFetcher(emulator) : new HttpsSnsFetcher(),
+    },
+    {
+      provide: SnsVerifier,
+      inject: [SnsFetcher],
+      useFactory: (fetcher: SnsFetcher) => new SnsVerifier(fetcher),
+    },
+    {
+      provide: ReplayGuard,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: Redis | null) => (redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard()),
+    },
+    {
+      provide: DeliveryFailureListener,
+      inject: [StatusWebhooks, Clock],
+      useFactory: (webhooks: StatusWebhooks, clock: Clock) => new DeliveryFailureWebhooks(webhooks, clock),
+    },
+    {
+      provide: RecordDeliveryEvent,
+      inject: [VerificationStore, Outbox, Clock, Settings, DeliveryFailureListener],
+      useFactory: (
+        store: VerificationStore,
+        outbox: Outbox,
+        clock: Clock,
+        settings: Settings,
+        listener?: DeliveryFailureListener,
+      ) => new RecordDeliveryEvent(store, outbox, clock, settings.deliveryEvents, listener),
+    },
+    {
+      provide: HandleSnsMessage,
+      inject: [SnsVerifier, SnsFetcher, ReplayGuard, RecordDeliveryEvent, Clock, Settings],
+      useFactory: (
+        verifier: SnsVerifier,
+        fetcher: SnsFetcher,
+        replays: ReplayGuard,
+        record: RecordDeliveryEvent,
+        clock: Clock,
+        settings: Settings,
+      ) =>
+        new HandleSnsMessage(verifier, fetcher, replays, record, clock, settings.deliveryEvents.snsTopicArns),
+    },
+    {
+      provide: HandleEventBridgeEvent,
+      inject: [RecordDeliveryEvent, Settings],
+      useFactory: (record: RecordDeliveryEvent, settings: Settings) =>
+        new HandleEventBridgeEvent(record, settings.deliveryEvents.eventBridgeSecret),
+    },
+    VoiceFallbackWorker,
+  ],
+})
+export class DeliveryEventsModule {}

@@ -1,0 +1,48 @@
+import Redis from 'ioredis';
+
+/**
+ * Remembers which SNS messages were handled, so a replayed or redelivered MessageId is a no-op. `claim` takes the
+ * id before it is handled; `release` gives it back when handling failed, so that SNS's retry is not lost.
+ */
+export abstract class ReplayGuard {
+  abstract claim(id: string, ttlMs: number): Promise<boolean>;
+  abstract release(id: string): Promise<void>;
+}
+
+export class RedisReplayGuard extends ReplayGuard {
+  constructor(private readonly redis: Redis) {
+    super();
+  }
+
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(key(id), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async release(id: string): Promise<void> {
+    await this.redis.del(key(id));
+  }
+}
+
+export class MemoryReplayGuard extends ReplayGuard {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    for (const [seenId, until] of this.seen) if (until <= now) this.seen.delete(seenId);
+    if (this.seen.has(id)) return false;
+    this.seen.set(id, now + ttlMs);
+    return true;
+  }
+
+  async release(id: string): Promise<void> {
+    this.seen.delete(id);
+  }
+}
+
+function key(id: string): string {
+  return `sns:${id}`;
+}

@@ -1,0 +1,169 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
+import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** A request's first answer, kept to be given again. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** What a key holds: a request in progress (`token` names its holder), or the answer it gave. */
+export type IdempotencyEntry = { fingerprint: string; token: string } & (
+  { state: 'pending' } | ({ state: 'done' } & StoredAnswer)
+);
+
+/** The storage under Idempotency: one entry per API client and key, set only if absent, settled only by its holder. */
+export abstract class IdempotencyStore {
+  /** Sets `entry` unless the key holds one; returns the entry already there, or null when this one was set. */
+  abstract putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null>;
+  /** Replaces the holder's pending entry with its answer (`answer`), or deletes it (null). */
+  abstract settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void>;
+}
+
+const SETTLE = 'otp:rl-idempotency-settle';
+
+export class RedisIdempotencyStore extends IdempotencyStore {
+  constructor(private readonly redis: Redis) {
+    super();
+    if (typeof (redis as unknown as Record<string, unknown>)[SETTLE] !== 'function') {
+      redis.defineCommand(SETTLE, {
+        numberOfKeys: 1,
+        lua: readFileSync(join(__dirname, 'lua', 'idempotency-settle.lua'), 'utf8'),
+      });
+    }
+  }
+
+  async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
+    for (;;) {
+      if ((await this.redis.set(key, JSON.stringify(entry), 'PX', ttlMs, 'NX')) === 'OK') return null;
+      const existing = await this.redis.get(key);
+      if (existing !== null) return JSON.parse(existing) as IdempotencyEntry;
+      // It expired between the two commands: try again.
+    }
+  }
+
+  async settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void> {
+    const run = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[
+      SETTLE
+    ];
+    await run.call(this.redis, key, token, answer ? JSON.stringify(answer) : '', ttlMs);
+  }
+}
+
+export class MemoryIdempotencyStore extends IdempotencyStore {
+  private readonly entries = new Map<string, { entry: IdempotencyEntry; deadline: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
+    const current = this.live(key);
+    if (current) return structuredClone(current);
+    this.sweep();
+    this.entries.set(key, { entry: structuredClone(entry), deadline: this.now() + ttlMs });
+    return null;
+  }
+
+  async settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void> {
+    if (this.live(key)?.token !== token) return;
+    if (answer) this.entries.set(key, { entry: structuredClone(answer), deadline: this.now() + ttlMs });
+    else this.entries.delete(key);
+  }
+
+  private live(key: string): IdempotencyEntry | undefined {
+    const held = this.entries.get(key);
+    if (held && held.deadline <= this.now()) this.entries.delete(key);
+    return held && held.deadline > this.now() ? held.entry : undefined;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, held] of this.entries) if (held.deadline <= now) this.entries.delete(key);
+  }
+}
+
+export interface IdempotencySettings {
+  /** How long an answer is given again: 24 h. */
+  answerTtlMs: number;
+  /** How long a request holds its key at most; past it (a crashed instance) a retry runs afresh. */
+  holdMs: number;
+  /** How long a concurrent request with the same key waits for the first one's answer before a 409. */
+  waitMs: number;
+  pollMs: number;
+}
+
+export type Begun =
+  { kind: 'hold'; key: string; token: string; fingerprint: string } | ({ kind: 'replay' } & StoredAnswer);
+
+/**
+ * `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header): the first request with a key holds it while it
+ * runs, then stores its answer for 24 h; a repeat gets that answer again without a second send. A repeat with a
+ * different body is 422. A repeat while the first still runs waits up to `waitMs` for its answer, then gets 409
+ * (retry shortly). Only successful answers are kept: an error releases the key, so that a retry after a 429 or a 503
+ * runs afresh. Keys are scoped per API client.
+ */
+export class Idempotency {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly settings: IdempotencySettings,
+  ) {}
+
+  async begin(clientId: string, idempotencyKey: string, body: unknown): Promise<Begun> {
+    const key = `idem:${clientId}:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+    const fingerprint = fingerprintOf(body);
+    const token = randomUUID();
+    const deadline = Date.now() + this.settings.waitMs;
+    for (;;) {
+      const existing = await this.store.putIfAbsent(
+        key,
+        { state: 'pending', fingerprint, token },
+        this.settings.holdMs,
+      );
+      if (!existing) return { kind: 'hold', key, token, fingerprint };
+      if (existing.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
+      if (existing.state === 'done') return { kind: 'replay', status: existing.status, body: existing.body };
+      if (Date.now() >= deadline) throw new IdempotencyInProgress();
+      await sleep(this.settings.pollMs);
+    }
+  }
+
+  async complete(hold: Extract<Begun, { kind: 'hold' }>, answer: StoredAnswer): Promise<void> {
+    const entry: IdempotencyEntry = {
+      state: 'done',
+      fingerprint: hold.fingerprint,
+      token: hold.token,
+      ...answer,
+    };
+    await this.store.settle(hold.key, hold.token, entry, this.settings.answerTtlMs);
+  }
+
+  async release(hold: Extract<Begun, { kind: 'hold' }>): Promise<void> {
+    await this.store.settle(hold.key, hold.token, null, 0);
+  }
+}
+
+/** One to 255 visible ASCII characters; a structured-field string's quotes are kept as sent. */
+export function parseIdempotencyKey(value: string | string[]): string {
+  if (typeof value === 'string' && /^[\x21-\x7e]{1,255}$/.test(value.trim())) return value.trim();
+  const message = `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 visible ASCII characters`;
+  throw new InvalidRequest(message, [{ field: IDEMPOTENCY_KEY_HEADER, message }]);
+}
+
+/** The body's SHA-256 over JSON with sorted keys: key order and spacing do not make a different request. */
+export function fingerprintOf(body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(body ?? null, (_key, value: unknown) => sortKeys(value)))
+    .digest('hex');
+}
+
+function sortKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,104 @@
+import { Module } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Clock, SystemClock } from '../common/clock';
+import { Settings } from '../config/settings';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { NotifyCatalog } from '../dispatch/notify-catalog';
+import { Metrics } from '../metrics/metrics';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { Idempotency, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency';
+import { NotifyCapacity } from './notify-capacity';
+import { PolicyRateLimits } from './policy-rate-limits';
+import { PumpingGuard } from './pumping-guard';
+import { RateLimitEvents } from './rate-limit-events';
+import { RateLimits } from './rate-limits';
+import { MemoryTokenBucket, RedisTokenBucket } from './token-bucket';
+import { createLimiter, WindowCounter } from './window-counter';
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86400;
+/** How long a request with the same Idempotency-Key waits for the first one's answer before a 409. */
+const IDEMPOTENCY_WAIT_MS = 5000;
+
+/** Every policy of the README's table, on Redis or (null) in process memory. */
+export function createRateLimits(
+  redis: Redis | null,
+  settings: Settings,
+  clock: Clock,
+  catalog: NotifyCatalog,
+  events: RateLimitEvents,
+): PolicyRateLimits {
+  const { limits } = settings;
+  const counter = (name: string, limit: number, windowSeconds: number) =>
+    WindowCounter.create(redis, { name, limit, windowSeconds }, clock);
+  const { pumping } = limits;
+  const guard = new PumpingGuard(
+    counter('prefix-sends', pumping.sendsPerPrefixPerHour, HOUR),
+    counter('prefix-approvals', Number.MAX_SAFE_INTEGER, HOUR),
+    createLimiter(redis, { keyPrefix: 'rl:prefix-block', points: 1, durationSeconds: pumping.blockSeconds }),
+    pumping,
+    clock,
+    events,
+  );
+  const capacity = new NotifyCapacity(
+    redis ? new RedisTokenBucket(redis) : new MemoryTokenBucket(),
+    catalog,
+    limits.notify,
+    (limit) => counter('notify-daily', limit, DAY),
+  );
+  return new PolicyRateLimits(
+    {
+      apiKey: counter('api-key', limits.startsPerApiKeyPerMinute, MINUTE),
+      endUserIp: counter('end-user-ip', limits.startsPerIpPerHour, HOUR),
+      numberShort: counter('number-15min', limits.sendsPerNumberPer15Min, 15 * MINUTE),
+      numberDaily: counter('number-day', limits.sendsPerNumberPerDay, DAY),
+    },
+    guard,
+    capacity,
+    settings.otp.hashSecret,
+  );
+}
+
+/**
+ * Rate limits and abuse protection: the policies every send passes (RateLimits, used by the start and resend use
+ * cases; approvals feed the SMS-pumping guard), and Idempotency-Key handling. On the shared Redis connection, or in
+ * process memory when the service runs without Redis.
+ */
+@Module({
+  imports: [DispatchModule],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    {
+      provide: RateLimitEvents,
+      inject: [{ token: Metrics, optional: true }],
+      useFactory: (metrics?: Metrics) => {
+        const events = new RateLimitEvents();
+        if (metrics) events.subscribe((event) => event.type === 'prefix_blocked' && metrics.prefixBlocked());
+        return events;
+      },
+    },
+    {
+      provide: RateLimits,
+      inject: [REDIS_CLIENT, Settings, Clock, NotifyCatalog, RateLimitEvents],
+      useFactory: createRateLimits,
+    },
+    {
+      provide: Idempotency,
+      inject: [REDIS_CLIENT, Settings],
+      useFactory: (redis: Redis | null, settings: Settings) =>
+        new Idempotency(redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(), {
+          answerTtlMs: DAY * 1000,
+          // Longer than any request can run: the capacity wait, every Notify attempt, and hashing and storing.
+          holdMs:
+            settings.limits.notify.maxWaitMs +
+            settings.notify.timeoutMs * settings.notify.maxAttempts +
+            30_000,
+          waitMs: IDEMPOTENCY_WAIT_MS,
+          pollMs: 50,
+        }),
+    },
+  ],
+  exports: [RateLimits, Idempotency, RateLimitEvents],
+})
+export class RateLimitingModule {}

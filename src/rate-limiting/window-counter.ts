@@ -1,0 +1,129 @@
+import Redis from 'ioredis';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { Clock } from '../common/clock';
+import { Quota } from './rate-limits';
+
+export interface WindowPolicy {
+  /** Names the policy in RateLimit-* choices, logs and Redis keys. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export type Take =
+  | { kind: 'taken'; quota: Quota; refund: () => Promise<void> }
+  | { kind: 'refused'; retryAfterSeconds: number };
+
+/**
+ * rate-limiter-flexible's own INCR-with-TTL script (its `customIncrTtlLuaScript` option), plus one rule: a count that
+ * a refund brings back to zero is deleted, so that a refused or failed request leaves no key behind, and a refund
+ * that arrives after its window ended cannot leave a negative count. Atomic, so no concurrent take is lost.
+ */
+const INCR_TTL_DROP_EMPTY = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+if consumed <= 0 then
+  redis.call('del', KEYS[1])
+  return {consumed, 0}
+end
+local ttl = redis.call('pttl', KEYS[1])
+if ttl == -1 then
+  redis.call('expire', KEYS[1], ARGV[2])
+  ttl = 1000 * ARGV[2]
+end
+return {consumed, ttl}`;
+
+/**
+ * rate-limiter-flexible over the shared ioredis connection (keys under the connection's prefix), or its in-memory
+ * twin when the service runs without Redis. No insurance limiter: when Redis cannot be reached the limiter throws,
+ * and the request fails closed.
+ */
+export function createLimiter(
+  redis: Redis | null,
+  options: { keyPrefix: string; points: number; durationSeconds: number },
+): RateLimiterAbstract {
+  const common = { keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds };
+  return redis
+    ? new RateLimiterRedis({ ...common, storeClient: redis, customIncrTtlLuaScript: INCR_TTL_DROP_EMPTY })
+    : new RateLimiterMemory(common);
+}
+
+/**
+ * A fixed-window counter: at most `limit` takes per subject per window. Windows are aligned to the service clock
+ * (minutes, quarter hours, hours, UTC days), and the window's index is part of the key, so that a day's count ends at
+ * midnight UTC as Notify's own daily caps do, and a test can move past a window by moving the clock. Redis expires
+ * each window's key soon after it ends.
+ */
+export class WindowCounter {
+  constructor(
+    private readonly limiter: RateLimiterAbstract,
+    readonly policy: WindowPolicy,
+    private readonly clock: Clock,
+  ) {}
+
+  static create(redis: Redis | null, policy: WindowPolicy, clock: Clock): WindowCounter {
+    const limiter = createLimiter(redis, {
+      keyPrefix: `rl:${policy.name}`,
+      points: policy.limit,
+      durationSeconds: policy.windowSeconds,
+    });
+    return new WindowCounter(limiter, policy, clock);
+  }
+
+  /**
+   * Takes one point. A refusal gives its point straight back (rate-limiter-flexible counts before it compares), so
+   * a refused request leaves the count as it found it.
+   */
+  async take(subject: string): Promise<Take> {
+    const { key, resetMs, options } = this.window(subject);
+    try {
+      const res = await this.limiter.consume(key, 1, options);
+      return {
+        kind: 'taken',
+        quota: {
+          policy: this.policy.name,
+          limit: this.policy.limit,
+          remaining: res.remainingPoints,
+          resetSeconds: toSeconds(resetMs),
+        },
+        refund: async () => {
+          await this.limiter.reward(key, 1, options);
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      await this.limiter.reward(key, 1, options);
+      return { kind: 'refused', retryAfterSeconds: toSeconds(resetMs) };
+    }
+  }
+
+  /** Counts without a limit (e.g. approvals), in the current window. */
+  async add(subject: string, points = 1): Promise<void> {
+    const { key, options } = this.window(subject);
+    await this.limiter.penalty(key, points, options);
+  }
+
+  /** The current window's count. */
+  async count(subject: string): Promise<number> {
+    const { key } = this.window(subject);
+    return (await this.limiter.get(key))?.consumedPoints ?? 0;
+  }
+
+  private window(subject: string) {
+    const now = this.clock.now();
+    const windowMs = this.policy.windowSeconds * 1000;
+    const index = Math.floor(now / windowMs);
+    const resetMs = (index + 1) * windowMs - now;
+    // The key outlives its window by a second; customDuration is whole seconds, and 0 would mean "never expires".
+    return { key: `${subject}:${index}`, resetMs, options: { customDuration: toSeconds(resetMs) + 1 } };
+  }
+}
+
+/** Whole seconds, at least 1: what Retry-After and RateLimit-Reset carry. */
+export function toSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

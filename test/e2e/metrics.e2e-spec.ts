@@ -1,0 +1,170 @@
+import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
+
+const wrongCodeFor = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text format, the lines we need: `name{a="x",b="y"} value`. */
+function parse(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!match) throw new Error(`unparseable metrics line: ${line}`);
+      const labels = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [
+          m[1],
+          m[2],
+        ]),
+      );
+      return { name: match[1], labels, value: Number(match[3]) };
+    });
+}
+
+describe('GET /metrics (Prometheus)', () => {
+  let svc: RunningService;
+  const secrets: string[] = [];
+
+  beforeAll(async () => {
+    svc = await startService({ OTP_MAX_ATTEMPTS: '2', NOTIFY_MAX_ATTEMPTS: '2' }, 'metrics');
+  });
+  afterAll(() => svc.close());
+
+  async function start(to: string, channel: 'sms' | 'voice' = 'sms') {
+    const res = await svc.http.post('/v1/verifications').set(auth).send({ to, channel });
+    expect(res.status).toBe(201);
+    const code = codeIn(latestMessage(svc.emulator, to));
+    secrets.push(res.body.id as string, code, to.slice(1));
+    return { id: res.body.id as string, code };
+  }
+  const check = (id: string, code: string) =>
+    svc.http.post(`/v1/verifications/${id}/check`).set(auth).send({ code });
+
+  async function scrape(): Promise<Sample[]> {
+    const res = await svc.http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    return parse(res.text);
+  }
+
+  function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+    return samples.find(
+      (s) =>
+        s.name === name &&
+        Object.keys(labels).length === Object.keys(s.labels).length &&
+        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    )?.value;
+  }
+
+  it('counts verifications by event, channel and country; checks by result; Notify calls; refusals', async () => {
+    const approved = await start('+12065550150');
+    expect((await check(approved.id, wrongCodeFor(approved.code))).body.status).toBe('pending');
+    expect((await check(approved.id, approved.code)).body.status).toBe('approved');
+
+    const called = await start('+12065550151', 'voice');
+    expect((await svc.http.post(`/v1/verifications/${called.id}/cancel`).set(auth)).status).toBe(200);
+
+    const failed = await start('+12065550152');
+    await check(failed.id, wrongCodeFor(failed.code));
+    expect((await check(failed.id, wrongCodeFor(failed.code))).body.status).toBe('failed');
+
+    await start('+442071838750'); // GB
+    await start('+442071838750'); // replaces the pending one
+
+    expect((await check('VE0000000000000000000000000000', '123456')).status).toBe(404);
+    for (const finished of [approved, failed]) {
+      const res = await svc.http.post(`/v1/verifications/${finished.id}/resend`).set(auth).send({});
+      expect(res.status).toBe(409);
+    }
+    const pending = await start('+12065550153');
+    expect((await svc.http.post(`/v1/verifications/${pending.id}/resend`).set(auth).send({})).status).toBe(
+      429,
+    );
+    expect((await svc.http.get('/v1/verifications/x')).status).toBe(401);
+
+    svc.emulator.injectFault({
+      operation: 'SendNotifyTextMessage',
+      exception: 'ThrottlingException',
+      times: 2,
+    });
+    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550155' })).status).toBe(
+      503,
+    );
+
+    svc.clock.advance(601_000);
+    expect((await check(pending.id, pending.code)).body.status).toBe('expired');
+
+    const samples = await scrape();
+    const verifications = (event: string, channel: string, country = 'US') =>
+      value(samples, 'otp_verifications_total', { event, channel, country });
+    expect(verifications('started', 'sms')).toBe(3);
+    expect(verifications('started', 'voice')).toBe(1);
+    expect(verifications('started', 'sms', 'GB')).toBe(2);
+    expect(verifications('replaced', 'sms', 'GB')).toBe(1);
+    expect(verifications('approved', 'sms')).toBe(1);
+    expect(verifications('failed', 'sms')).toBe(1);
+    expect(verifications('canceled', 'voice')).toBe(1);
+
+    const checks = (result: string) => value(samples, 'otp_checks_total', { result });
+    expect(checks('approved')).toBe(1);
+    expect(checks('rejected')).toBe(2);
+    expect(checks('failed')).toBe(1);
+    expect(checks('not_found')).toBe(1);
+    expect(checks('expired')).toBe(1);
+
+    expect(
+      value(samples, 'otp_notify_calls_total', { operation: 'SendNotifyTextMessage', outcome: 'ok' }),
+    ).toBe(5);
+    expect(
+      value(samples, 'otp_notify_calls_total', { operation: 'SendNotifyVoiceMessage', outcome: 'ok' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'otp_notify_calls_total', { operation: 'SendNotifyTextMessage', outcome: 'throttled' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'otp_notify_call_duration_seconds_count', { operation: 'SendNotifyTextMessage' }),
+    ).toBe(6);
+    expect(
+      value(samples, 'otp_notify_call_duration_seconds_bucket', {
+        operation: 'SendNotifyTextMessage',
+        le: '+Inf',
+      }),
+    ).toBe(6);
+
+    const problems = (status: string, code: string) => value(samples, 'otp_problems_total', { status, code });
+    expect(problems('401', 'unauthorized')).toBe(1);
+    expect(problems('404', 'verification_not_found')).toBe(1);
+    expect(problems('409', 'verification_not_pending')).toBe(2);
+    expect(problems('429', 'resend_too_soon')).toBe(1);
+    expect(problems('503', 'notify_unavailable')).toBe(1);
+    expect(value(samples, 'otp_rate_limit_refusals_total', { policy: 'resend_too_soon' })).toBe(1);
+
+    expect(value(samples, 'otp_outbox_depth')).toBeGreaterThanOrEqual(0);
+    expect(value(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+  });
+
+  it('never puts a number, a code or a verification id in a label', async () => {
+    const samples = await scrape();
+    const labelValues = samples.flatMap((s) => Object.values(s.labels));
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const secret of secrets) {
+      expect(labelValues.filter((label) => label.includes(secret))).toEqual([]);
+    }
+    const ours = samples.filter((s) => s.name.startsWith('otp_'));
+    for (const sample of ours) {
+      for (const [name, label] of Object.entries(sample.labels)) {
+        if (name === 'le') continue;
+        expect(label).toMatch(/^(?:[a-z_]+|[A-Z][A-Za-z]+|[A-Z]{2}|[1-5]\d\d)$/);
+      }
+    }
+  });
+
+  it('needs no API key', async () => {
+    expect((await svc.http.get('/metrics')).status).toBe(200);
+  });
+});
