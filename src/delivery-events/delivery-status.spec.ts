@@ -42,7 +42,8 @@ describe(parseDeliveryEvent.name, () => {
   });
 
   it('judges finality by status when isFinal is missing', () => {
-    const { isFinal: _, ...withoutFinal } = record;
+    const withoutFinal: Partial<typeof record> = { ...record };
+    delete withoutFinal.isFinal;
     const pending = parseDeliveryEvent({ ...withoutFinal, eventType: 'TEXT_QUEUED' });
     const failed = parseDeliveryEvent({ ...withoutFinal, eventType: 'TEXT_UNKNOWN' });
     expect(pending.kind === 'event' && pending.event.isFinal).toBe(false);
