@@ -30,6 +30,7 @@ const DETAILS: Record<string, string> = {
   rate_limited_prefix: 'Too many codes were sent to numbers in this range; try again later.',
   prefix_blocked: 'Codes to numbers in this range are paused (SMS pumping protection).',
   store_unavailable: 'The verification store is unreachable; try again shortly.',
+  not_ready: 'Not ready: redis.',
   notify_capacity: 'Notify is sending at its configured rate; try again shortly.',
   notify_configuration_not_found: 'The Notify configuration does not exist.',
   notify_configuration_inactive: 'The Notify configuration is not ACTIVE.',

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -10,9 +10,20 @@ import {
 import { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
+import { ApiProblems } from '../api/openapi';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
+const PROBE_OK = {
+  type: 'object',
+  example: {
+    status: 'ok',
+    info: { redis: { status: 'up' }, notify: { status: 'up', tier: 'ADVANCED' } },
+    error: {},
+    details: { redis: { status: 'up' }, notify: { status: 'up', tier: 'ADVANCED' } },
+  },
+};
+
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
@@ -25,14 +36,18 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process serves requests' })
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ description: "Terminus's result", schema: PROBE_OK })
+  @ApiProblems({ 503: ['not_ready'] })
   live(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.probe(reply, []);
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: Redis answers and the Notify configuration is ACTIVE (cached 5 min)' })
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ description: "Terminus's result", schema: PROBE_OK })
+  @ApiProblems({ 503: ['not_ready'] })
   ready(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.probe(reply, [() => this.redisUp(), () => this.notifyActive()]);
   }
@@ -48,7 +63,7 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.keys(result.error ?? {});
-      void reply.status(503).header('Content-Type', 'application/problem+json');
+      void reply.status(503).header('Content-Type', 'application/problem+json').header('Retry-After', '5');
       return {
         type: 'urn:notify-otp:problem:not_ready',
         title: 'Service unavailable',
