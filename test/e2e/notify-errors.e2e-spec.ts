@@ -10,6 +10,7 @@ import {
 } from '../support/redis';
 import { auth, RunningService, startService } from '../support/service';
 import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
 import Redis from 'ioredis';
 
 describe('Notify failures map to clear answers and leave nothing behind', () => {
@@ -147,8 +148,9 @@ describe('Notify configuration problems (AWS mode against a standalone emulator)
     await deletePrefix(prefix);
   });
 
-  async function boot(configurationId: string) {
-    return createApp({
+  /** Boots the service in AWS mode against the standalone emulator, runs `body`, closes it. */
+  async function withApp(configurationId: string, body: (http: TestAgent) => Promise<void>): Promise<void> {
+    const app = await createApp({
       NODE_ENV: 'test',
       NOTIFY_CONFIGURATION_ID: configurationId,
       NOTIFY_ENDPOINT: endpoint,
@@ -158,55 +160,38 @@ describe('Notify configuration problems (AWS mode against a standalone emulator)
       OTP_HASH_SECRET: 'x'.repeat(32),
       LOG_LEVEL: 'silent',
     });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      await body(request(app.getHttpServer()));
+    } finally {
+      await app.close();
+    }
   }
 
-  it('a configuration that is not ACTIVE -> 503 notify_configuration_inactive', async () => {
-    const app = await boot(PENDING_CONFIGURATION_ID);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    try {
-      const res = await request(app.getHttpServer())
-        .post('/v1/verifications')
-        .set({ Authorization: 'Bearer acme-key' })
-        .send({ to: '+12065550130' });
+  const start = (http: TestAgent, body: Record<string, unknown>) =>
+    http.post('/v1/verifications').set({ Authorization: 'Bearer acme-key' }).send(body);
+
+  it('a configuration that is not ACTIVE -> 503 notify_configuration_inactive', () =>
+    withApp(PENDING_CONFIGURATION_ID, async (http) => {
+      const res = await start(http, { to: '+12065550130' });
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('notify_configuration_inactive');
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('an unknown configuration -> 503 notify_configuration_not_found', async () => {
-    const app = await boot('no-such-configuration');
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    try {
-      const res = await request(app.getHttpServer())
-        .post('/v1/verifications')
-        .set({ Authorization: 'Bearer acme-key' })
-        .send({ to: '+12065550131' });
+  it('an unknown configuration -> 503 notify_configuration_not_found', () =>
+    withApp('no-such-configuration', async (http) => {
+      const res = await start(http, { to: '+12065550131' });
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('notify_configuration_not_found');
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('voice on a configuration without VOICE -> 422 channel_not_available, before any send', async () => {
-    const app = await boot(SMS_ONLY_CONFIGURATION_ID);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    try {
+  it('voice on a configuration without VOICE -> 422 channel_not_available, before any send', () =>
+    withApp(SMS_ONLY_CONFIGURATION_ID, async (http) => {
       const before = emulator.messages().length;
-      const res = await request(app.getHttpServer())
-        .post('/v1/verifications')
-        .set({ Authorization: 'Bearer acme-key' })
-        .send({ to: '+12065550132', channel: 'voice' });
+      const res = await start(http, { to: '+12065550132', channel: 'voice' });
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ code: 'channel_not_available', errors: [{ field: 'channel' }] });
       expect(emulator.messages().length).toBe(before);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });

@@ -9,6 +9,7 @@ import { StorePolicy, VerificationStore } from '../../src/issuance/verification-
 import { CheckCode } from '../../src/verification/check-code';
 import { FeedbackReporter } from '../../src/verification/feedback-reporter';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { pendingRecord } from './verification-store.contract';
 
 /** The real hasher, counting how many codes it actually compared. */
 class CountingHasher extends Argon2CodeHasher {
@@ -37,28 +38,12 @@ const secret = Buffer.from('integration-secret-integration-secret');
 const keys = new VerificationKeys(secret);
 const clock = new SystemClock();
 
-function record(to: string, maxAttempts = 5): VerificationRecord {
-  const now = clock.now();
-  return {
-    id: keys.newId(to),
-    clientId: 'acme',
+function record(to: string, maxAttempts: number): VerificationRecord {
+  return pendingRecord(keys, {
     to,
-    country: 'US',
-    purpose: 'login',
-    channel: 'sms',
-    status: 'pending',
-    locale: 'en',
-    createdAt: now,
-    expiresAt: now + 60_000,
-    attempts: 0,
-    failures: 0,
     maxAttempts,
-    codeVersion: 1,
-    messageId: 'msg-1',
-    sends: [{ channel: 'sms', messageId: 'msg-1', sentAt: new Date(now).toISOString() }],
-    sendCount: 1,
-    lastSendAt: now,
-  };
+    sends: [{ channel: 'sms', messageId: 'msg-1', sentAt: new Date().toISOString() }],
+  });
 }
 
 describe.each([

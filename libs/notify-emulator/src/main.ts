@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const host = process.env.NOTIFY_EMULATOR_HOST || DEFAULT_EMULATOR_HOST;
   const emulator = new NotifyEmulator();
   const endpoint = await emulator.listen(port, host);
-  console.log(`Notify emulator listening on ${endpoint} (admin API under ${endpoint}/_emulator/)`);
+  process.stdout.write(`Notify emulator listening on ${endpoint} (admin API under ${endpoint}/_emulator/)\n`);
 
   const stop = () => {
     emulator.close().then(
