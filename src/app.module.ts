@@ -11,7 +11,6 @@ import { DeliveryEventsModule } from './delivery-events/delivery-events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
-import { ExpiryWatchModule } from './webhooks/expiry-watch.module';
 
 export interface AppOptions {
   /** Where JSON log lines go; stdout when omitted. */
@@ -34,7 +33,6 @@ export class AppModule {
         MetricsModule,
         ApiModule,
         DeliveryEventsModule,
-        ExpiryWatchModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -1,10 +1,12 @@
-import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
 import { CodeSender } from '../dispatch/code-sender';
 import { DestinationPolicy } from '../dispatch/destination-policy';
 import { DispatchModule } from '../dispatch/dispatch.module';
+import { Outbox } from '../outbox/outbox';
+import { OutboxModule } from '../outbox/outbox.module';
 import { RateLimits } from '../rate-limiting/rate-limits';
 import { RateLimitingModule } from '../rate-limiting/rate-limiting.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -13,11 +15,12 @@ import { StatusWebhooks } from '../webhooks/status-webhooks';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CodeGenerator, RandomCodeGenerator } from './code-generator';
 import { Argon2CodeHasher, CodeHasher } from './code-hasher';
+import { EXPIRY_JOB, expiryHandler, ExpiryWatch, OutboxExpiryWatch } from './expiry-watch';
 import { MemoryVerificationStore } from './memory-verification.store';
 import { RedisVerificationStore } from './redis-verification.store';
 import { ResendVerification } from './resend-verification';
 import { IssuanceSettings, StartVerification } from './start-verification';
-import { VerificationEvents } from './verification-events';
+import { NoVerificationEvents, VerificationEvents } from './verification-events';
 import { VerificationKeys } from './verification-keys';
 import { StorePolicy, VerificationStore } from './verification-store';
 
@@ -52,8 +55,28 @@ class StoreLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** Works off the expiry watches on this instance too; it reads the store that announces through the webhooks. */
+@Injectable()
+class ExpiryWatchWorker implements OnModuleInit {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly store: VerificationStore,
+    private readonly clock: Clock,
+    private readonly webhooks: StatusWebhooks,
+    @Optional() private readonly events?: VerificationEvents,
+  ) {}
+
+  onModuleInit(): void {
+    const events = this.events ?? new NoVerificationEvents();
+    this.outbox.register(
+      EXPIRY_JOB,
+      expiryHandler(this.store, this.outbox, this.clock, events, this.webhooks),
+    );
+  }
+}
+
 @Module({
-  imports: [DispatchModule, RateLimitingModule, WebhooksModule],
+  imports: [DispatchModule, RateLimitingModule, OutboxModule, WebhooksModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: CodeGenerator, useClass: RandomCodeGenerator },
@@ -86,16 +109,22 @@ class StoreLifecycle implements OnApplicationShutdown {
         const store = redis
           ? new RedisVerificationStore(redis, keys, storePolicy(settings))
           : new MemoryVerificationStore(storePolicy(settings));
-        // With status webhooks, every state change the store makes is announced.
+        // With status webhooks, every state change the store makes is announced (expiries by the expiry watch).
         return settings.webhooks.endpoints.length > 0
           ? new AnnouncingVerificationStore(store, webhooks)
           : store;
       },
     },
     {
+      provide: ExpiryWatch,
+      inject: [Outbox, Clock],
+      useFactory: (outbox: Outbox, clock: Clock) => new OutboxExpiryWatch(outbox, clock),
+    },
+    {
       provide: StartVerification,
       inject: [
         VerificationStore,
+        ExpiryWatch,
         VerificationKeys,
         DestinationPolicy,
         CodeSender,
@@ -108,6 +137,7 @@ class StoreLifecycle implements OnApplicationShutdown {
       ],
       useFactory: (
         store: VerificationStore,
+        expiry: ExpiryWatch,
         keys: VerificationKeys,
         destinations: DestinationPolicy,
         sender: CodeSender,
@@ -120,6 +150,7 @@ class StoreLifecycle implements OnApplicationShutdown {
       ) =>
         new StartVerification(
           store,
+          expiry,
           keys,
           destinations,
           sender,
@@ -133,9 +164,19 @@ class StoreLifecycle implements OnApplicationShutdown {
     },
     {
       provide: ResendVerification,
-      inject: [VerificationStore, CodeSender, CodeGenerator, CodeHasher, Clock, Settings, RateLimits],
+      inject: [
+        VerificationStore,
+        ExpiryWatch,
+        CodeSender,
+        CodeGenerator,
+        CodeHasher,
+        Clock,
+        Settings,
+        RateLimits,
+      ],
       useFactory: (
         store: VerificationStore,
+        expiry: ExpiryWatch,
         sender: CodeSender,
         generator: CodeGenerator,
         hasher: CodeHasher,
@@ -143,8 +184,18 @@ class StoreLifecycle implements OnApplicationShutdown {
         settings: Settings,
         limits: RateLimits,
       ) =>
-        new ResendVerification(store, sender, generator, hasher, clock, issuanceSettings(settings), limits),
+        new ResendVerification(
+          store,
+          expiry,
+          sender,
+          generator,
+          hasher,
+          clock,
+          issuanceSettings(settings),
+          limits,
+        ),
     },
+    ExpiryWatchWorker,
     StoreLifecycle,
   ],
   exports: [VerificationStore, CodeHasher, Clock, StartVerification, ResendVerification],

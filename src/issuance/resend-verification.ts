@@ -11,6 +11,7 @@ import { CodeSender } from '../dispatch/code-sender';
 import { Admission, NoRateLimits, Quota, RateLimits } from '../rate-limiting/rate-limits';
 import { CodeGenerator } from './code-generator';
 import { CodeHasher } from './code-hasher';
+import { ExpiryWatch } from './expiry-watch';
 import { IssuanceSettings } from './start-verification';
 import { Channel, VerificationRecord } from './verification';
 import { VerificationStore } from './verification-store';
@@ -40,6 +41,7 @@ export interface ResendVerificationResult {
 export class ResendVerification {
   constructor(
     private readonly store: VerificationStore,
+    private readonly expiry: ExpiryWatch,
     private readonly sender: CodeSender,
     private readonly generator: CodeGenerator,
     private readonly hasher: CodeHasher,
@@ -98,12 +100,14 @@ export class ResendVerification {
     }
     const hash = await hashing;
     const now = this.clock.now();
+    const expiresAt = now + this.settings.ttlSeconds * 1000;
     const outcome = await this.store.commitResend(
       record,
-      { hash, messageId, channel, sentAt: now, expiresAt: now + this.settings.ttlSeconds * 1000 },
+      { hash, messageId, channel, sentAt: now, expiresAt },
       now,
     );
     if (outcome.kind === 'finished') throw new VerificationNotPending(outcome.status);
+    await this.expiry.watch({ id: record.id, expiresAt });
     const updated = await this.store.get(record.id);
     if (!updated) throw new VerificationNotFound();
     return { verification: updated, quota: admission.quota };

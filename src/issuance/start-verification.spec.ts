@@ -8,6 +8,7 @@ import { CheckCode } from '../verification/check-code';
 import { FeedbackReporter } from '../verification/feedback-reporter';
 import { CodeGenerator } from './code-generator';
 import { CodeHasher } from './code-hasher';
+import { ExpiryWatch } from './expiry-watch';
 import { MemoryVerificationStore } from './memory-verification.store';
 import { ResendVerification } from './resend-verification';
 import { StartVerification } from './start-verification';
@@ -56,6 +57,12 @@ class FakeSender extends CodeSender {
     return { messageId: `m${this.sent.length}`, channel: request.channel, templateId: 'tpl' };
   }
 }
+class RecordingWatch extends ExpiryWatch {
+  deadlines: { id: string; expiresAt: number }[] = [];
+  async watch({ id, expiresAt }: { id: string; expiresAt: number }): Promise<void> {
+    this.deadlines.push({ id, expiresAt });
+  }
+}
 class NoFeedback extends FeedbackReporter {
   received(): void {}
 }
@@ -75,11 +82,22 @@ function setup() {
   const destinations = new DestinationPolicy({} as NotifyCatalog, ['US']);
   const settings = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends: 3 };
   const codes = new FixedCodes(['012345', '654321']);
-  const start = new StartVerification(store, keys, destinations, sender, codes, hasher, clock, settings);
-  const resend = new ResendVerification(store, sender, codes, hasher, clock, settings);
+  const watch = new RecordingWatch();
+  const start = new StartVerification(
+    store,
+    watch,
+    keys,
+    destinations,
+    sender,
+    codes,
+    hasher,
+    clock,
+    settings,
+  );
+  const resend = new ResendVerification(store, watch, sender, codes, hasher, clock, settings);
   const check = new CheckCode(store, hasher, new NoFeedback(), clock);
   const checkForNumber = new CheckCodeForNumber(store, hasher, check);
-  return { store, clock, sender, hasher, start, resend, check, checkForNumber };
+  return { store, clock, sender, hasher, watch, start, resend, check, checkForNumber };
 }
 
 const command = { clientId: 'acme', to: '+1 206 555 0100', channel: 'auto' as const, purpose: 'login' };
@@ -140,6 +158,24 @@ describe(ResendVerification.name, () => {
     );
     const { verification: updated } = await resend.execute({ clientId: 'acme', id: started.verification.id });
     expect(updated.sends.map((s) => s.channel)).toEqual(['sms', 'voice']);
+  });
+
+  it("a start watches its code's expiry, a resend the new one; a dry run and a failed send watch nothing", async () => {
+    const { start, resend, sender, clock, watch } = setup();
+    await start.execute({ ...command, dryRun: true });
+    sender.failNext = new NotifyUnavailable('notify_unavailable', 'down');
+    await expect(start.execute(command)).rejects.toBeInstanceOf(NotifyUnavailable);
+    expect(watch.deadlines).toEqual([]);
+
+    const started = await start.execute(command);
+    if (started.kind !== 'started') throw new Error('expected a start');
+    const { id } = started.verification;
+    clock.t += 30_000;
+    await resend.execute({ clientId: 'acme', id });
+    expect(watch.deadlines).toEqual([
+      { id, expiresAt: started.verification.createdAt + 600_000 },
+      { id, expiresAt: clock.t + 600_000 },
+    ]);
   });
 
   it("refuses another client's verification as unknown", async () => {

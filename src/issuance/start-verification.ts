@@ -5,6 +5,7 @@ import { DestinationPolicy } from '../dispatch/destination-policy';
 import { Admission, NoRateLimits, Quota, RateLimits } from '../rate-limiting/rate-limits';
 import { CodeGenerator } from './code-generator';
 import { CodeHasher } from './code-hasher';
+import { ExpiryWatch } from './expiry-watch';
 import { RequestedChannel, VerificationRecord } from './verification';
 import { NoVerificationEvents, VerificationEvents } from './verification-events';
 import { VerificationKeys } from './verification-keys';
@@ -40,11 +41,13 @@ export interface IssuanceSettings {
 /**
  * Issues a code and sends it. The rate limits admit the send first, before any hashing or Notify call, and get their
  * points back if the send fails. The record is written only after Notify accepted the message, so a failed send
- * leaves no pending verification holding an undelivered code; hashing runs while the message is on its way.
+ * leaves no pending verification holding an undelivered code; hashing runs while the message is on its way. The
+ * code's expiry is watched from then on.
  */
 export class StartVerification {
   constructor(
     private readonly store: VerificationStore,
+    private readonly expiry: ExpiryWatch,
     private readonly keys: VerificationKeys,
     private readonly destinations: DestinationPolicy,
     private readonly sender: CodeSender,
@@ -115,6 +118,7 @@ export class StartVerification {
       lastSendAt: now,
     };
     const created = await this.store.create(verification, hash, now);
+    await this.expiry.watch(verification);
     this.events.started(verification, created.replacedId !== undefined);
     return { kind: 'started', verification, quota: admission.quota };
   }

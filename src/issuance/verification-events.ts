@@ -9,14 +9,16 @@ export type CheckResult =
   'approved' | 'rejected' | 'failed' | 'locked' | 'exhausted' | 'expired' | 'not_pending' | 'not_found';
 
 /**
- * What happened to verifications, told by the use cases as it happens (metrics listen). An implementation must not
- * keep or label anything by number, code or id, and must never throw.
+ * What happened to verifications, told by the use cases as it happens and by the expiry watch (metrics listen). An
+ * implementation must not keep or label anything by number, code or id, and must never throw.
  */
 export abstract class VerificationEvents {
   /** The first code was sent and the verification stored; `replaced` when it canceled a pending one. */
   abstract started(verification: VerificationRecord, replaced: boolean): void;
   abstract checked(result: CheckResult, verification?: VerificationRecord): void;
   abstract canceled(verification: VerificationRecord): void;
+  /** Its last code expired while it was pending: told once, by the watch of that deadline (see ExpiryWatch). */
+  abstract expired(verification: VerificationRecord): void;
 }
 
 /** For use cases built without listeners (unit tests, tools). */
@@ -24,4 +26,5 @@ export class NoVerificationEvents extends VerificationEvents {
   started(): void {}
   checked(): void {}
   canceled(): void {}
+  expired(): void {}
 }

@@ -19,7 +19,7 @@ export class Metrics implements VerificationEvents {
 
   private readonly verifications = new Counter({
     name: 'otp_verifications_total',
-    help: 'Verification lifecycle events: started, approved, failed (attempts used up), canceled, replaced (a new verification for the number canceled it).',
+    help: 'Verification lifecycle events: started, approved, failed (attempts used up), expired (still pending when its last code expired), canceled, replaced (a new verification for the number canceled it).',
     labelNames: ['event', 'channel', 'country'] as const,
     registers: [this.registry],
   });
@@ -65,7 +65,7 @@ export class Metrics implements VerificationEvents {
     const outboxDepthSource = () => this.outboxDepthSource();
     new Gauge({
       name: 'otp_outbox_depth',
-      help: 'Messages waiting in the outbox; 0 while the service has none.',
+      help: 'Jobs in the outbox, due or scheduled: one expiry watch per pending verification, plus feedback, webhooks and fallback calls to run.',
       registers: [this.registry],
       async collect() {
         // Read at each scrape; a store that is down keeps the last value rather than failing the whole scrape.
@@ -99,6 +99,10 @@ export class Metrics implements VerificationEvents {
 
   canceled(verification: VerificationRecord): void {
     this.verifications.inc({ event: 'canceled', ...verificationLabels(verification) });
+  }
+
+  expired(verification: VerificationRecord): void {
+    this.verifications.inc({ event: 'expired', ...verificationLabels(verification) });
   }
 
   notifyCall(event: NotifyCallEvent): void {

@@ -5,6 +5,7 @@ import { DestinationPolicy } from '../dispatch/destination-policy';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { RandomCodeGenerator } from '../issuance/code-generator';
 import { CodeHasher } from '../issuance/code-hasher';
+import { ExpiryWatch } from '../issuance/expiry-watch';
 import { MemoryVerificationStore } from '../issuance/memory-verification.store';
 import { ResendVerification } from '../issuance/resend-verification';
 import { StartVerification } from '../issuance/start-verification';
@@ -43,6 +44,9 @@ class FakeSender extends CodeSender {
   }
 }
 /** Admits or refuses as told, and records what it was asked and given back. */
+class NoExpiryWatch extends ExpiryWatch {
+  async watch(): Promise<void> {}
+}
 class ScriptedLimits extends RateLimits {
   refuse = false;
   starts: StartAdmissionRequest[] = [];
@@ -84,8 +88,10 @@ function setup() {
   const destinations = new DestinationPolicy({} as NotifyCatalog, ['US'], ['CU']);
   const settings = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends: 5 };
   const generator = new RandomCodeGenerator();
+  const watch = new NoExpiryWatch();
   const start = new StartVerification(
     store,
+    watch,
     keys,
     destinations,
     sender,
@@ -96,7 +102,7 @@ function setup() {
     undefined,
     limits,
   );
-  const resend = new ResendVerification(store, sender, generator, hasher, clock, settings, limits);
+  const resend = new ResendVerification(store, watch, sender, generator, hasher, clock, settings, limits);
   return { store, clock, sender, hasher, limits, start, resend };
 }
 

@@ -18,9 +18,9 @@ import { StatusWebhooks, WebhookEventType } from './status-webhooks';
 
 /**
  * The verification store, telling status webhooks about every state change it makes: approved, failed, canceled
- * (also when a new verification replaces a pending one), and a watch on each expiry. The webhook is queued after the
- * change and before the caller gets its answer; should that fail, the expiry watch announces the final status later
- * (the dedup key keeps it to one event).
+ * (also when a new verification replaces a pending one). The webhook is queued after the change and before the
+ * caller gets its answer; should that fail, the expiry watch (issuance/expiry-watch.ts), which also announces
+ * expiries, announces the final status later (the dedup key keeps it to one event).
  */
 export class AnnouncingVerificationStore extends VerificationStore {
   private readonly logger = new Logger('StatusWebhooks');
@@ -34,7 +34,6 @@ export class AnnouncingVerificationStore extends VerificationStore {
 
   async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {
     const outcome = await this.inner.create(record, codeHash, now);
-    await this.quietly(() => this.webhooks.watchExpiry(record));
     if (outcome.replacedId) await this.announce(outcome.replacedId, 'verification.canceled', 'canceled');
     return outcome;
   }
@@ -75,12 +74,8 @@ export class AnnouncingVerificationStore extends VerificationStore {
     return this.inner.releaseResend(ref, claim, options);
   }
 
-  async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
-    const outcome = await this.inner.commitResend(ref, code, now);
-    if (outcome.kind === 'committed') {
-      await this.quietly(() => this.webhooks.watchExpiry({ ...ref, expiresAt: code.expiresAt }));
-    }
-    return outcome;
+  commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
+    return this.inner.commitResend(ref, code, now);
   }
 
   async cancel(ref: VerificationRef, now: number): Promise<CancelOutcome> {

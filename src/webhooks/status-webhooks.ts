@@ -12,7 +12,6 @@ export type WebhookEventType =
   | 'verification.delivery_failed';
 
 export const WEBHOOK_JOB = 'webhook.deliver';
-export const EXPIRY_JOB = 'verification.expiry';
 
 /** An outbox job: the body is fixed at enqueue time, so every retry sends the same bytes under the same id. */
 export interface WebhookJob {
@@ -20,10 +19,6 @@ export interface WebhookJob {
   /** `webhook-id`: the same for every attempt, so a receiver can drop repeats. */
   webhookId: string;
   body: string;
-}
-
-export interface ExpiryJob {
-  id: string;
 }
 
 /** The webhook body's `data`: what a backend needs to act, never a code or a hash. */
@@ -110,20 +105,5 @@ export class StatusWebhooks {
       body: JSON.stringify({ type, timestamp: new Date(this.clock.now()).toISOString(), data }),
     };
     await this.outbox.enqueue({ type: WEBHOOK_JOB, payload: job, dedupKey });
-  }
-
-  /**
-   * Expiry happens without a request: a job due at the code's expiry looks at the verification then (a resend
-   * moves it). Keyed by expiry time, so each deadline is watched once.
-   */
-  async watchExpiry(record: Pick<VerificationRecord, 'id' | 'clientId' | 'expiresAt'>): Promise<void> {
-    if (!this.wants(record.clientId)) return;
-    const job: ExpiryJob = { id: record.id };
-    await this.outbox.enqueue({
-      type: EXPIRY_JOB,
-      payload: job,
-      runAt: record.expiresAt,
-      dedupKey: `expiry:${record.id}:${record.expiresAt}`,
-    });
   }
 }

@@ -1,9 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { Clock } from '../common/clock';
-import { effectiveStatus } from '../issuance/verification';
-import { VerificationStore } from '../issuance/verification-store';
 import { JobResult } from '../outbox/outbox';
-import { ExpiryJob, StatusWebhooks, WebhookJob } from './status-webhooks';
+import { StatusWebhooks, WebhookJob } from './status-webhooks';
 
 const TIMEOUT_MS = 10_000;
 
@@ -42,29 +39,5 @@ export function webhookHandler(webhooks: StatusWebhooks): (payload: unknown) => 
     });
     await response.body?.cancel();
     return response.ok ? { kind: 'done' } : { kind: 'retry', reason: `webhook answered ${response.status}` };
-  };
-}
-
-/**
- * Runs at a verification's expiry. Still pending with a later expiry (a resend moved it): watch the new one.
- * Expired: announce it. Finished otherwise: announce that status, which is a no-op unless the change's own webhook
- * was lost.
- */
-export function expiryHandler(
-  store: VerificationStore,
-  webhooks: StatusWebhooks,
-  clock: Clock,
-): (payload: unknown) => Promise<JobResult> {
-  return async (payload) => {
-    const { id } = payload as ExpiryJob;
-    const record = await store.get(id);
-    if (!record) return { kind: 'done' };
-    const status = effectiveStatus(record, clock.now());
-    if (status === 'pending') {
-      await webhooks.watchExpiry(record);
-    } else {
-      await webhooks.announce(`verification.${status}`, record, status);
-    }
-    return { kind: 'done' };
   };
 }

@@ -26,6 +26,15 @@ function parse(text: string): Sample[] {
     });
 }
 
+function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples.find(
+    (s) =>
+      s.name === name &&
+      Object.keys(labels).length === Object.keys(s.labels).length &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  )?.value;
+}
+
 describe('GET /metrics (Prometheus)', () => {
   let svc: RunningService;
   const secrets: string[] = [];
@@ -50,15 +59,6 @@ describe('GET /metrics (Prometheus)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     return parse(res.text);
-  }
-
-  function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-    return samples.find(
-      (s) =>
-        s.name === name &&
-        Object.keys(labels).length === Object.keys(s.labels).length &&
-        Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-    )?.value;
   }
 
   it('counts verifications by event, channel and country; checks by result; Notify calls; refusals', async () => {
@@ -166,5 +166,64 @@ describe('GET /metrics (Prometheus)', () => {
 
   it('needs no API key', async () => {
     expect((await svc.http.get('/metrics')).status).toBe(200);
+  });
+});
+
+describe.each([
+  ['Redis', {}],
+  ['the in-process stores', { REDIS_URL: '' }],
+])('expired verifications, counted by the expiry watch (%s)', (_name, env: Record<string, string>) => {
+  let svc: RunningService;
+
+  beforeAll(async () => {
+    svc = await startService(env, 'metrics-expiry');
+  });
+  afterAll(() => svc.close());
+
+  async function start(to: string, channel: 'sms' | 'auto') {
+    const res = await svc.http.post('/v1/verifications').set(auth).send({ to, channel });
+    expect(res.status).toBe(201);
+    return { id: res.body.id as string, code: codeIn(latestMessage(svc.emulator, to)) };
+  }
+  async function resend(id: string) {
+    expect((await svc.http.post(`/v1/verifications/${id}/resend`).set(auth).send({})).status).toBe(200);
+  }
+  async function expired(): Promise<Record<string, number>> {
+    const res = await svc.http.get('/metrics');
+    const samples = parse(res.text).filter(
+      (s) => s.name === 'otp_verifications_total' && s.labels.event === 'expired',
+    );
+    return Object.fromEntries(samples.map((s) => [`${s.labels.channel} ${s.labels.country}`, s.value]));
+  }
+
+  it('counts each verification left pending past its last expiry once; an approved one or an old deadline never', async () => {
+    // t = 0 s; each code lives 600 s. The outbox settles only with no deadline within a minute ahead.
+    await start('+12065550170', 'sms'); // left pending: expires at 600 s
+    const approved = await start('+12065550171', 'sms');
+    const check = await svc.http
+      .post(`/v1/verifications/${approved.id}/check`)
+      .set(auth)
+      .send({ code: approved.code });
+    expect(check.body.status).toBe('approved');
+    const resentOnTime = await start('+12065550172', 'auto'); // the resend calls: labelled voice
+    svc.clock.advance(100_000); // t = 100 s
+    await resend(resentOnTime.id); // expires at 700 s instead
+    const resentLate = await start('+442071838760', 'sms'); // expires at 700 s
+    svc.clock.advance(100_000); // t = 200 s
+    await resend(resentLate.id); // expires at 800 s instead
+    await svc.settle();
+    expect(await expired()).toEqual({});
+
+    svc.clock.advance(401_000); // t = 601 s: past the first deadlines only
+    await svc.settle();
+    expect(await expired()).toEqual({ 'sms US': 1 });
+
+    svc.clock.advance(200_000); // t = 801 s: both of the last one's deadlines come due at once
+    await svc.settle();
+    expect(await expired()).toEqual({ 'sms US': 1, 'voice US': 1, 'sms GB': 1 });
+
+    svc.clock.advance(3_600_000);
+    await svc.settle();
+    expect(await expired()).toEqual({ 'sms US': 1, 'voice US': 1, 'sms GB': 1 });
   });
 });
