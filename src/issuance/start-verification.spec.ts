@@ -1,103 +1,20 @@
-import { Clock } from '../common/clock';
 import { NotifyUnavailable } from '../common/domain-error';
-import { CodeSender, SendCodeReceipt, SendCodeRequest } from '../dispatch/code-sender';
-import { DestinationPolicy } from '../dispatch/destination-policy';
-import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { CheckCodeForNumber } from '../verification/check-code-for-number';
 import { CheckCode } from '../verification/check-code';
 import { FeedbackReporter } from '../verification/feedback-reporter';
-import { CodeGenerator } from './code-generator';
-import { CodeHasher } from './code-hasher';
-import { ExpiryWatch } from './expiry-watch';
-import { MemoryVerificationStore } from './memory-verification.store';
+import { issuanceFixture } from '../../test/support/issuance-fixture';
 import { ResendVerification } from './resend-verification';
 import { StartVerification } from './start-verification';
-import { VerificationKeys } from './verification-keys';
 
-class FixedClock extends Clock {
-  constructor(public t = 1_800_000_000_000) {
-    super();
-  }
-  now(): number {
-    return this.t;
-  }
-}
-class FixedCodes extends CodeGenerator {
-  constructor(private readonly codes: string[]) {
-    super();
-  }
-  generate(length: number): string {
-    return (this.codes.shift() ?? '9'.repeat(length)).slice(0, length);
-  }
-}
-/** Plain-text "hashing" keeps unit tests fast; argon2 itself is tested in code-hasher.spec.ts. */
-class ReversibleHasher extends CodeHasher {
-  dummies = 0;
-  async hash(code: string) {
-    return `h:${code}`;
-  }
-  async verify(hash: string, code: string) {
-    return hash === `h:${code}`;
-  }
-  async verifyNothing(): Promise<false> {
-    this.dummies++;
-    return false;
-  }
-}
-class FakeSender extends CodeSender {
-  sent: SendCodeRequest[] = [];
-  failNext?: Error;
-  async send(request: SendCodeRequest): Promise<SendCodeReceipt> {
-    if (this.failNext) {
-      const error = this.failNext;
-      this.failNext = undefined;
-      throw error;
-    }
-    this.sent.push(request);
-    return { messageId: `m${this.sent.length}`, channel: request.channel, templateId: 'tpl' };
-  }
-}
-class RecordingWatch extends ExpiryWatch {
-  deadlines: { id: string; expiresAt: number }[] = [];
-  async watch({ id, expiresAt }: { id: string; expiresAt: number }): Promise<void> {
-    this.deadlines.push({ id, expiresAt });
-  }
-}
 class NoFeedback extends FeedbackReporter {
   received(): void {}
 }
 
 function setup() {
-  const store = new MemoryVerificationStore({
-    maxFailedChecksPerNumber: 10,
-    failedChecksWindowMs: 3_600_000,
-    retentionMs: 86_400_000,
-    resendCooldownMs: 30_000,
-    maxSends: 3,
-  });
-  const clock = new FixedClock();
-  const sender = new FakeSender();
-  const hasher = new ReversibleHasher();
-  const keys = new VerificationKeys(Buffer.from('k'.repeat(32)));
-  const destinations = new DestinationPolicy({} as NotifyCatalog, ['US']);
-  const settings = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends: 3 };
-  const codes = new FixedCodes(['012345', '654321']);
-  const watch = new RecordingWatch();
-  const start = new StartVerification(
-    store,
-    watch,
-    keys,
-    destinations,
-    sender,
-    codes,
-    hasher,
-    clock,
-    settings,
-  );
-  const resend = new ResendVerification(store, watch, sender, codes, hasher, clock, settings);
-  const check = new CheckCode(store, hasher, new NoFeedback(), clock);
-  const checkForNumber = new CheckCodeForNumber(store, hasher, check);
-  return { store, clock, sender, hasher, watch, start, resend, check, checkForNumber };
+  const fixture = issuanceFixture({ codes: ['012345', '654321'] });
+  const check = new CheckCode(fixture.store, fixture.hasher, new NoFeedback(), fixture.clock);
+  const checkForNumber = new CheckCodeForNumber(fixture.store, fixture.hasher, check);
+  return { ...fixture, check, checkForNumber };
 }
 
 const command = { clientId: 'acme', to: '+1 206 555 0100', channel: 'auto' as const, purpose: 'login' };

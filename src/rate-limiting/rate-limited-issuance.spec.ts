@@ -1,52 +1,8 @@
-import { Clock } from '../common/clock';
 import { NotifyUnavailable, RateLimited } from '../common/domain-error';
-import { CodeSender, SendCodeReceipt, SendCodeRequest } from '../dispatch/code-sender';
-import { DestinationPolicy } from '../dispatch/destination-policy';
-import { NotifyCatalog } from '../dispatch/notify-catalog';
-import { RandomCodeGenerator } from '../issuance/code-generator';
-import { CodeHasher } from '../issuance/code-hasher';
-import { ExpiryWatch } from '../issuance/expiry-watch';
-import { MemoryVerificationStore } from '../issuance/memory-verification.store';
-import { ResendVerification } from '../issuance/resend-verification';
-import { StartVerification } from '../issuance/start-verification';
-import { VerificationKeys } from '../issuance/verification-keys';
+import { issuanceFixture } from '../../test/support/issuance-fixture';
 import { Admission, RateLimits, StartAdmissionRequest } from './rate-limits';
 
-class FixedClock extends Clock {
-  t = 1_800_000_000_000;
-  now(): number {
-    return this.t;
-  }
-}
-class CountingHasher extends CodeHasher {
-  hashed = 0;
-  async hash(code: string) {
-    this.hashed++;
-    return `h:${code}`;
-  }
-  async verify(hash: string, code: string) {
-    return hash === `h:${code}`;
-  }
-  async verifyNothing(): Promise<false> {
-    return false;
-  }
-}
-class FakeSender extends CodeSender {
-  sent: SendCodeRequest[] = [];
-  failNext = false;
-  async send(request: SendCodeRequest): Promise<SendCodeReceipt> {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new NotifyUnavailable('notify_unavailable', 'down');
-    }
-    this.sent.push(request);
-    return { messageId: `m${this.sent.length}`, channel: request.channel, templateId: 'tpl' };
-  }
-}
 /** Admits or refuses as told, and records what it was asked and given back. */
-class NoExpiryWatch extends ExpiryWatch {
-  async watch(): Promise<void> {}
-}
 class ScriptedLimits extends RateLimits {
   refuse = false;
   starts: StartAdmissionRequest[] = [];
@@ -73,37 +29,8 @@ class ScriptedLimits extends RateLimits {
 }
 
 function setup() {
-  const store = new MemoryVerificationStore({
-    maxFailedChecksPerNumber: 10,
-    failedChecksWindowMs: 3_600_000,
-    retentionMs: 86_400_000,
-    resendCooldownMs: 30_000,
-    maxSends: 5,
-  });
-  const clock = new FixedClock();
-  const sender = new FakeSender();
-  const hasher = new CountingHasher();
   const limits = new ScriptedLimits();
-  const keys = new VerificationKeys(Buffer.from('k'.repeat(32)));
-  const destinations = new DestinationPolicy({} as NotifyCatalog, ['US'], ['CU']);
-  const settings = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends: 5 };
-  const generator = new RandomCodeGenerator();
-  const watch = new NoExpiryWatch();
-  const start = new StartVerification(
-    store,
-    watch,
-    keys,
-    destinations,
-    sender,
-    generator,
-    hasher,
-    clock,
-    settings,
-    undefined,
-    limits,
-  );
-  const resend = new ResendVerification(store, watch, sender, generator, hasher, clock, settings, limits);
-  return { store, clock, sender, hasher, limits, start, resend };
+  return { limits, ...issuanceFixture({ maxSends: 5, blocked: ['CU'], limits }) };
 }
 
 const command = { clientId: 'acme', to: '+1 206 555 0100', channel: 'sms', purpose: 'login' } as const;
