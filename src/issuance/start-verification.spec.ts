@@ -64,6 +64,17 @@ describe(StartVerification.name, () => {
 });
 
 describe(ResendVerification.name, () => {
+  it("sends with the start's template choice: no locale stays no locale (the configuration's default template)", async () => {
+    const { start, resend, sender, clock } = setup();
+    const plain = await start.execute(command);
+    const spanish = await start.execute({ ...command, to: '+12065550101', locale: 'es' });
+    if (plain.kind !== 'started' || spanish.kind !== 'started') throw new Error('expected starts');
+    clock.t += 30_000;
+    await resend.execute({ clientId: 'acme', id: plain.verification.id });
+    await resend.execute({ clientId: 'acme', id: spanish.verification.id });
+    expect(sender.sent.map((r) => r.locale)).toEqual([undefined, 'es', undefined, 'es']);
+  });
+
   it('a failed send gives the claim back, so the user can retry at once', async () => {
     const { start, resend, sender, clock } = setup();
     const started = await start.execute(command);

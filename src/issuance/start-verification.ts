@@ -101,7 +101,7 @@ export class StartVerification {
       purpose: command.purpose,
       channel: command.channel,
       status: 'pending',
-      locale: command.locale ?? 'en',
+      locale: command.locale,
       templateId: command.templateId,
       voiceId: command.voiceId,
       codeLength,

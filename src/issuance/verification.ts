@@ -36,7 +36,8 @@ export interface VerificationRecord {
   purpose: string;
   channel: RequestedChannel;
   status: StoredStatus;
-  locale: string;
+  /** As the caller asked; absent means the configuration's default template, and a resend keeps it so. */
+  locale?: string;
   templateId?: string;
   voiceId?: string;
   /** The caller's Context for Notify (echoed into delivery events); every send carries it. */
