@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { LuaScripts } from '../redis/lua-scripts';
 import {
   ApproveOutcome,
   CancelOutcome,
@@ -42,18 +42,6 @@ const SCRIPT_KEYS: Record<ScriptName, number> = {
   'record-delivery': 1,
 };
 
-/** Registers the Lua scripts once per connection; ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT. */
-function defineScripts(redis: Redis): void {
-  for (const [name, numberOfKeys] of Object.entries(SCRIPT_KEYS)) {
-    const command = `otp:${name}`;
-    if (typeof (redis as unknown as Record<string, unknown>)[command] === 'function') continue;
-    redis.defineCommand(command, {
-      numberOfKeys,
-      lua: readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8'),
-    });
-  }
-}
-
 function toFields(record: VerificationRecord): string[] {
   const fields: Record<string, string | number | undefined> = {
     ...record,
@@ -93,20 +81,19 @@ function fromFields(id: string, h: Record<string, string>): VerificationRecord {
 }
 
 export class RedisVerificationStore extends VerificationStore {
+  private readonly scripts: LuaScripts<ScriptName>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: VerificationKeys,
     private readonly policy: StorePolicy,
   ) {
     super();
-    defineScripts(redis);
+    this.scripts = new LuaScripts(redis, 'otp', join(__dirname, 'lua'), SCRIPT_KEYS);
   }
 
   private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
-    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[
-      `otp:${name}`
-    ];
-    return fn.call(this.redis, ...keys, ...args);
+    return this.scripts.run<Reply>(name, keys, args);
   }
 
   async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {

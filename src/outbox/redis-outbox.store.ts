@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { LuaScripts } from '../redis/lua-scripts';
 import { ClaimedJob, DEFAULT_DEDUP_TTL_MS, EnqueueOutcome, NewJob, OutboxStore } from './outbox-store';
 
 type ScriptName = 'enqueue' | 'claim' | 'complete' | 'reschedule';
@@ -12,28 +12,16 @@ const DUE = 'ob:{outbox}:due';
 const jobKey = (id: string) => `ob:{outbox}:j:${id}`;
 const dedupKey = (key: string) => `ob:{outbox}:d:${key}`;
 
-function defineScripts(redis: Redis): void {
-  for (const [name, numberOfKeys] of Object.entries(SCRIPT_KEYS)) {
-    const command = `outbox:${name}`;
-    if (typeof (redis as unknown as Record<string, unknown>)[command] === 'function') continue;
-    redis.defineCommand(command, {
-      numberOfKeys,
-      lua: readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8'),
-    });
-  }
-}
-
 export class RedisOutboxStore extends OutboxStore {
+  private readonly scripts: LuaScripts<ScriptName>;
+
   constructor(private readonly redis: Redis) {
     super();
-    defineScripts(redis);
+    this.scripts = new LuaScripts(redis, 'outbox', join(__dirname, 'lua'), SCRIPT_KEYS);
   }
 
   private run<T>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
-    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<T>>)[
-      `outbox:${name}`
-    ];
-    return fn.call(this.redis, ...keys, ...args);
+    return this.scripts.run<T>(name, keys, args);
   }
 
   async enqueue(job: NewJob, now: number): Promise<EnqueueOutcome> {

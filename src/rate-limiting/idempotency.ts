@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { LuaScripts } from '../redis/lua-scripts';
 import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -26,17 +26,12 @@ export abstract class IdempotencyStore {
   abstract settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void>;
 }
 
-const SETTLE = 'otp:rl-idempotency-settle';
-
 export class RedisIdempotencyStore extends IdempotencyStore {
+  private readonly scripts: LuaScripts<'idempotency-settle'>;
+
   constructor(private readonly redis: Redis) {
     super();
-    if (typeof (redis as unknown as Record<string, unknown>)[SETTLE] !== 'function') {
-      redis.defineCommand(SETTLE, {
-        numberOfKeys: 1,
-        lua: readFileSync(join(__dirname, 'lua', 'idempotency-settle.lua'), 'utf8'),
-      });
-    }
+    this.scripts = new LuaScripts(redis, 'otp:rl', join(__dirname, 'lua'), { 'idempotency-settle': 1 });
   }
 
   async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
@@ -49,10 +44,7 @@ export class RedisIdempotencyStore extends IdempotencyStore {
   }
 
   async settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void> {
-    const run = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[
-      SETTLE
-    ];
-    await run.call(this.redis, key, token, answer ? JSON.stringify(answer) : '', ttlMs);
+    await this.scripts.run('idempotency-settle', [key], [token, answer ? JSON.stringify(answer) : '', ttlMs]);
   }
 }
 

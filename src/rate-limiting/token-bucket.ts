@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { LuaScripts } from '../redis/lua-scripts';
 
 export interface BucketSpec {
   ratePerSecond: number;
@@ -18,25 +18,21 @@ export abstract class TokenBucket {
   abstract reserve(key: string, spec: BucketSpec): Promise<Reservation>;
 }
 
-const COMMAND = 'otp:rl-token-bucket';
-
 /** One Lua step in Redis, shared by every instance on that Redis (token-bucket.lua). */
 export class RedisTokenBucket extends TokenBucket {
-  constructor(private readonly redis: Redis) {
+  private readonly scripts: LuaScripts<'token-bucket'>;
+
+  constructor(redis: Redis) {
     super();
-    if (typeof (redis as unknown as Record<string, unknown>)[COMMAND] !== 'function') {
-      redis.defineCommand(COMMAND, {
-        numberOfKeys: 1,
-        lua: readFileSync(join(__dirname, 'lua', 'token-bucket.lua'), 'utf8'),
-      });
-    }
+    this.scripts = new LuaScripts(redis, 'otp:rl', join(__dirname, 'lua'), { 'token-bucket': 1 });
   }
 
   async reserve(key: string, spec: BucketSpec): Promise<Reservation> {
-    const run = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<string[]>>)[
-      COMMAND
-    ];
-    const [kind, wait] = await run.call(this.redis, key, spec.ratePerSecond, spec.burst, spec.maxWaitMs);
+    const [kind, wait] = await this.scripts.run<string[]>(
+      'token-bucket',
+      [key],
+      [spec.ratePerSecond, spec.burst, spec.maxWaitMs],
+    );
     return { kind: kind === 'granted' ? 'granted' : 'refused', waitMs: Number(wait) };
   }
 }

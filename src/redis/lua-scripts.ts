@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+
+type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * The Lua scripts of one folder, registered once per connection with ioredis `defineCommand`, which sends EVALSHA and
+ * falls back to EVAL on NOSCRIPT (after a SCRIPT FLUSH or a failover). `scripts` names each file and its key count.
+ */
+export class LuaScripts<Name extends string> {
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+    folder: string,
+    scripts: Record<Name, number>,
+  ) {
+    for (const [name, numberOfKeys] of Object.entries<number>(scripts)) {
+      if (this.command(name)) continue; // another store on this connection defined it already
+      redis.defineCommand(this.commandName(name), {
+        numberOfKeys,
+        lua: readFileSync(join(folder, `${name}.lua`), 'utf8'),
+      });
+    }
+  }
+
+  run<T>(name: Name, keys: (string | number)[], args: (string | number)[]): Promise<T> {
+    const command = this.command(name);
+    if (!command) throw new Error(`Lua script ${name} is not defined`);
+    return command.call(this.redis, ...keys, ...args) as Promise<T>;
+  }
+
+  private commandName(name: string): string {
+    return `${this.namespace}:${name}`;
+  }
+
+  private command(name: string): ScriptCommand | undefined {
+    const candidate = (this.redis as unknown as Record<string, unknown>)[this.commandName(name)];
+    return typeof candidate === 'function' ? (candidate as ScriptCommand) : undefined;
+  }
+}
