@@ -96,49 +96,6 @@ export const DEFAULT_TEMPLATES: readonly EmulatedTemplate[] = [
   ),
 ];
 
-export const DEFAULT_CONFIGURATIONS: readonly EmulatedConfiguration[] = [
-  {
-    id: DEFAULT_CONFIGURATION_ID,
-    displayName: 'Sandbox',
-    status: 'ACTIVE',
-    tier: 'ADVANCED',
-    enabledChannels: ['SMS', 'VOICE'],
-    enabledCountries: [...DEFAULT_COUNTRIES],
-    defaultTemplateId: ENGLISH_TEMPLATE_ID,
-    createdAt: CREATED_AT,
-  },
-  {
-    id: BASIC_CONFIGURATION_ID,
-    displayName: 'Basic',
-    status: 'ACTIVE',
-    tier: 'BASIC',
-    enabledChannels: ['SMS', 'VOICE'],
-    enabledCountries: ['US', 'CA', 'GB'],
-    defaultTemplateId: ENGLISH_TEMPLATE_ID,
-    createdAt: CREATED_AT,
-  },
-  {
-    id: SMS_ONLY_CONFIGURATION_ID,
-    displayName: 'SMS only',
-    status: 'ACTIVE',
-    tier: 'ADVANCED',
-    enabledChannels: ['SMS'],
-    enabledCountries: [...DEFAULT_COUNTRIES],
-    defaultTemplateId: ENGLISH_TEMPLATE_ID,
-    createdAt: CREATED_AT,
-  },
-  {
-    id: PENDING_CONFIGURATION_ID,
-    displayName: 'Pending',
-    status: 'PENDING',
-    tier: 'BASIC',
-    enabledChannels: ['SMS', 'VOICE'],
-    enabledCountries: ['US'],
-    defaultTemplateId: ENGLISH_TEMPLATE_ID,
-    createdAt: CREATED_AT,
-  },
-];
-
 /** What a ConfigurationSpec in options gets for each field it leaves out. */
 export const CONFIGURATION_SPEC_DEFAULTS: Readonly<Omit<EmulatedConfiguration, 'id'>> = {
   displayName: 'Sandbox',
@@ -149,3 +106,29 @@ export const CONFIGURATION_SPEC_DEFAULTS: Readonly<Omit<EmulatedConfiguration, '
   defaultTemplateId: ENGLISH_TEMPLATE_ID,
   createdAt: CREATED_AT,
 };
+
+/** The four configurations every emulator starts with; each says only how it differs from the spec defaults. */
+export const DEFAULT_CONFIGURATIONS: readonly EmulatedConfiguration[] = [
+  { ...CONFIGURATION_SPEC_DEFAULTS, id: DEFAULT_CONFIGURATION_ID },
+  {
+    ...CONFIGURATION_SPEC_DEFAULTS,
+    id: BASIC_CONFIGURATION_ID,
+    displayName: 'Basic',
+    tier: 'BASIC',
+    enabledCountries: ['US', 'CA', 'GB'],
+  },
+  {
+    ...CONFIGURATION_SPEC_DEFAULTS,
+    id: SMS_ONLY_CONFIGURATION_ID,
+    displayName: 'SMS only',
+    enabledChannels: ['SMS'],
+  },
+  {
+    ...CONFIGURATION_SPEC_DEFAULTS,
+    id: PENDING_CONFIGURATION_ID,
+    displayName: 'Pending',
+    status: 'PENDING',
+    tier: 'BASIC',
+    enabledCountries: ['US'],
+  },
+];
