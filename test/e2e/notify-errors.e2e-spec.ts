@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { NotifyEmulator, PENDING_CONFIGURATION_ID, SMS_ONLY_CONFIGURATION_ID } from '@app/notify-emulator';
-import { createApp } from '../../src/app.factory';
 import {
   deletePrefix,
   dumpPrefix,
@@ -8,8 +6,7 @@ import {
   uniquePrefix,
   withoutNotifyCapacity,
 } from '../support/redis';
-import { auth, RunningService, startService } from '../support/service';
-import request from 'supertest';
+import { auth, AWS_MODE_API_KEY, RunningService, startService, withAwsModeApp } from '../support/service';
 import TestAgent from 'supertest/lib/agent';
 import Redis from 'ioredis';
 
@@ -135,42 +132,24 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
 
 describe('Notify configuration problems (AWS mode against a standalone emulator)', () => {
   const emulator = new NotifyEmulator();
-  let endpoint: string;
   const prefix = uniquePrefix('aws-mode');
 
   beforeAll(async () => {
-    endpoint = await emulator.listen(0);
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    await emulator.listen(0);
   });
   afterAll(async () => {
     await emulator.close();
     await deletePrefix(prefix);
   });
 
-  /** Boots the service in AWS mode against the standalone emulator, runs `body`, closes it. */
-  async function withApp(configurationId: string, body: (http: TestAgent) => Promise<void>): Promise<void> {
-    const app = await createApp({
-      NODE_ENV: 'test',
-      NOTIFY_CONFIGURATION_ID: configurationId,
-      NOTIFY_ENDPOINT: endpoint,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      API_KEYS: 'acme:' + createHash('sha256').update('acme-key').digest('hex'),
-      OTP_HASH_SECRET: 'x'.repeat(32),
-      LOG_LEVEL: 'silent',
-    });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    try {
-      await body(request(app.getHttpServer()));
-    } finally {
-      await app.close();
-    }
-  }
+  const withApp = (configurationId: string, body: (http: TestAgent) => Promise<void>) =>
+    withAwsModeApp(emulator, configurationId, prefix, {}, body);
 
   const start = (http: TestAgent, body: Record<string, unknown>) =>
-    http.post('/v1/verifications').set({ Authorization: 'Bearer acme-key' }).send(body);
+    http
+      .post('/v1/verifications')
+      .set({ Authorization: `Bearer ${AWS_MODE_API_KEY}` })
+      .send(body);
 
   it('a configuration that is not ACTIVE -> 503 notify_configuration_inactive', () =>
     withApp(PENDING_CONFIGURATION_ID, async (http) => {

@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { BASIC_CONFIGURATION_ID, EmulatedMessage, NotifyEmulator } from '@app/notify-emulator';
-import { createApp } from '../../src/app.factory';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
-import { auth, RunningService, startService } from '../support/service';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import { auth, AWS_MODE_API_KEY, RunningService, startService, withAwsModeApp } from '../support/service';
 
 /** Distinct numbers over a few prefixes, so that no per-number or pumping limit takes part. */
 const numbers = (count: number) =>
@@ -95,8 +92,6 @@ describe("Notify capacity from the configuration's tier (AWS mode, Basic tier: 1
 
   beforeAll(async () => {
     await emulator.listen(0);
-    process.env.AWS_ACCESS_KEY_ID = 'test';
-    process.env.AWS_SECRET_ACCESS_KEY = 'test';
   });
   afterAll(async () => {
     await emulator.close();
@@ -104,29 +99,22 @@ describe("Notify capacity from the configuration's tier (AWS mode, Basic tier: 1
   });
 
   it('takes the rate from DescribeNotifyConfigurations when NOTIFY_SENDS_PER_SECOND is unset', async () => {
-    const app = await createApp({
-      NODE_ENV: 'test',
-      NOTIFY_CONFIGURATION_ID: BASIC_CONFIGURATION_ID,
-      NOTIFY_ENDPOINT: emulator.endpoint,
-      NOTIFY_CAPACITY_WAIT_MS: '0',
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      API_KEYS: 'acme:' + createHash('sha256').update('acme-key').digest('hex'),
-      OTP_HASH_SECRET: 'x'.repeat(32),
-      LOG_LEVEL: 'silent',
-    });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    try {
-      const http = request(app.getHttpServer());
-      const send = (to: string) =>
-        http.post('/v1/verifications').set({ Authorization: 'Bearer acme-key' }).send({ to });
-      expect((await send('+12065554100')).status).toBe(201);
-      const refused = await send('+12065554101');
-      expect(refused.status).toBe(503);
-      expect(refused.body.code).toBe('notify_capacity');
-    } finally {
-      await app.close();
-    }
+    await withAwsModeApp(
+      emulator,
+      BASIC_CONFIGURATION_ID,
+      prefix,
+      { NOTIFY_CAPACITY_WAIT_MS: '0' },
+      async (http) => {
+        const send = (to: string) =>
+          http
+            .post('/v1/verifications')
+            .set({ Authorization: `Bearer ${AWS_MODE_API_KEY}` })
+            .send({ to });
+        expect((await send('+12065554100')).status).toBe(201);
+        const refused = await send('+12065554101');
+        expect(refused.status).toBe(503);
+        expect(refused.body.code).toBe('notify_capacity');
+      },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -5,7 +6,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { EmulatedMessage, NotifyEmulator } from '@app/notify-emulator';
 import { AppModule } from '../../src/app.module';
-import { configureApp, createAdapter } from '../../src/app.factory';
+import { configureApp, createAdapter, createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { SANDBOX_EMULATOR } from '../../src/dispatch/dispatch.module';
 import { Outbox } from '../../src/outbox/outbox';
@@ -112,4 +113,40 @@ export function latestMessage(emulator: NotifyEmulator, to: string): EmulatedMes
   const [message] = emulator.messages({ to });
   if (!message) throw new Error(`no message to ${to}`);
   return message;
+}
+
+export const AWS_MODE_API_KEY = 'acme-key';
+
+/**
+ * Boots the service in AWS mode (NOTIFY_CONFIGURATION_ID set) against a standalone emulator, runs `body` with an
+ * HTTP agent, and closes the app. The API key is `AWS_MODE_API_KEY`; `env` adds or overrides settings.
+ */
+export async function withAwsModeApp(
+  emulator: NotifyEmulator,
+  configurationId: string,
+  prefix: string,
+  env: Record<string, string>,
+  body: (http: TestAgent) => Promise<void>,
+): Promise<void> {
+  // The SDK's default credential chain reads these; the emulator does not check signatures.
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  const app = await createApp({
+    NODE_ENV: 'test',
+    NOTIFY_CONFIGURATION_ID: configurationId,
+    NOTIFY_ENDPOINT: emulator.endpoint,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    API_KEYS: 'acme:' + createHash('sha256').update(AWS_MODE_API_KEY).digest('hex'),
+    OTP_HASH_SECRET: 'x'.repeat(32),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await body(request(app.getHttpServer()));
+  } finally {
+    await app.close();
+  }
 }
