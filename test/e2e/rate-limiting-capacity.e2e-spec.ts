@@ -72,6 +72,7 @@ describe('Notify capacity refusals', () => {
 
   it("the configuration's daily cap is a 503 notify_daily_limit until midnight UTC", async () => {
     const { svc, start } = await boot({ NOTIFY_DAILY_MESSAGE_LIMIT: '3' });
+    svc.clock.startWindow(86_400_000);
     for (const to of ['+12065554002', '+12065554003', '+12065554004'])
       expect((await start(to)).status).toBe(201);
     const refused = await start('+12065554005');

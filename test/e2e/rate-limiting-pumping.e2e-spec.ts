@@ -43,6 +43,7 @@ describe('the SMS-pumping guard over HTTP', () => {
   });
 
   it('trips on a burst to sequential numbers of one prefix with no approvals, and says so in logs and metrics', async () => {
+    svc.clock.startWindow(3600_000);
     const burst = Array.from({ length: 20 }, (_, i) => number(305, 100 + i));
     const answers = await Promise.all(burst.map(start));
     expect(answers.filter((res) => res.status === 201)).toHaveLength(10);

@@ -30,6 +30,7 @@ describe('rate limits over HTTP', () => {
       svc.http.post('/v1/verifications').set(headers).send({ to, channel: 'sms' });
 
     it('100 concurrent starts for one number: exactly 5 messages reach Notify, the rest are 429s', async () => {
+      svc.clock.startWindow(15 * 60_000);
       const to = '+12065550100';
       const answers = await Promise.all(Array.from({ length: 100 }, () => startFor(to)));
       const created = answers.filter((res) => res.status === 201);
@@ -52,6 +53,7 @@ describe('rate limits over HTTP', () => {
     });
 
     it('rotating X-End-User-IP does not lift the limits of a number', async () => {
+      svc.clock.startWindow(15 * 60_000);
       const to = '+12125550101';
       for (let i = 0; i < 5; i++) {
         const res = await startFor(to, { ...acme, 'X-End-User-IP': `198.51.100.${i}` });
@@ -66,6 +68,7 @@ describe('rate limits over HTTP', () => {
     });
 
     it('resends count against the number, a refused resend costs the verification nothing, and the windows reset', async () => {
+      svc.clock.startWindow(15 * 60_000);
       const to = '+13125550102';
       const created = await startFor(to);
       const resend = () => svc.http.post(`/v1/verifications/${created.body.id}/resend`).set(acme).send({});
@@ -92,6 +95,7 @@ describe('rate limits over HTTP', () => {
     });
 
     it("a number's refusal reads the same whether or not it has a verification, whoever asks", async () => {
+      svc.clock.startWindow(15 * 60_000);
       const withPending = '+14155550103';
       const withNone = '+14155550104';
       for (let i = 0; i < 5; i++) await startFor(withPending);
@@ -137,6 +141,7 @@ describe('rate limits over HTTP', () => {
       svc.http.post('/v1/verifications').set(headers).send({ to });
 
     it('per IP: 3 starts an hour, reported in RateLimit-*; other IPs and calls without the header are not counted', async () => {
+      svc.clock.startWindow(3600_000);
       const ip = { ...acme, 'X-End-User-IP': '203.0.113.7' };
       const first = await startFrom('+12125550100', ip);
       expect(first.status).toBe(201);
@@ -161,7 +166,7 @@ describe('rate limits over HTTP', () => {
     });
 
     it('per API key: 6 starts a minute; another key is not counted; the minute resets it', async () => {
-      svc.clock.advance(3600_000);
+      svc.clock.startWindow(3600_000);
       for (let i = 0; i < 6; i++) expect((await startFrom(`+1312555010${i}`, acme)).status).toBe(201);
       const refused = await startFrom('+13125550106', acme);
       expect(refused.status).toBe(429);

@@ -21,6 +21,13 @@ export class ManualClock extends Clock {
   advance(ms: number): void {
     this.offset += ms;
   }
+  /**
+   * Moves to just after the next boundary of fixed windows of `windowMs`, so that a test counting within one window
+   * cannot straddle two (the rate limits use clock-aligned windows).
+   */
+  startWindow(windowMs: number): void {
+    this.advance(windowMs - (this.now() % windowMs) + 1);
+  }
 }
 
 export interface RunningService {
