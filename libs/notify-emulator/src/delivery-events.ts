@@ -81,6 +81,14 @@ export interface EmitOptions {
 
 export const EVENTBRIDGE_SECRET_HEADER = 'x-notify-events-secret';
 
+/** Events were asked for a message the emulator did not deliver (or has forgotten). */
+export class UnknownMessageError extends Error {
+  constructor(readonly messageId: string) {
+    super(`No delivered message ${messageId}`);
+    this.name = 'UnknownMessageError';
+  }
+}
+
 export function isDeliveryEventType(eventType: string): boolean {
   return eventType in EVENT_TYPES;
 }

@@ -1,5 +1,10 @@
 export { NotifyEmulator } from './notify-emulator';
-export { DELIVERY_EVENT_TYPES, EVENTBRIDGE_SECRET_HEADER, httpEventDestination } from './delivery-events';
+export {
+  DELIVERY_EVENT_TYPES,
+  EVENTBRIDGE_SECRET_HEADER,
+  httpEventDestination,
+  UnknownMessageError,
+} from './delivery-events';
 export type { DeliveryEventRecord, EmitOptions, EmittedEvent, EventDestination } from './delivery-events';
 export { SnsSigner } from './sns-signer';
 export type { SignedSnsMessage } from './sns-signer';

@@ -3,9 +3,11 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_EMULATOR_HOST, DEFAULT_LIMITS, DEFAULT_REGI
 import {
   DeliveryEventEmitter,
   deliveryEventRecord,
+  DeliveryEventRecord,
   EmitOptions,
   EmittedEvent,
   EventDestination,
+  UnknownMessageError,
 } from './delivery-events';
 import { FaultQueue } from './faults';
 import { MessageLog } from './message-log';
@@ -111,14 +113,8 @@ export class NotifyEmulator {
     eventTypes: string[],
     options: EmitOptions = {},
   ): Promise<EmittedEvent[]> {
-    const message = this.log.find(messageId);
-    if (!message) throw new TypeError(`No delivered message ${messageId}`);
+    const records = this.deliveryRecords(messageId, eventTypes, options.context);
     if (!this.destination) throw new Error('No event destination: call setEventDestination first');
-    const start = this.now().getTime();
-    const records = eventTypes.map((type, i) => ({
-      ...deliveryEventRecord(message, type, new Date(start + i)),
-      ...(options.context && { context: { ...options.context } }),
-    }));
     const emitter = new DeliveryEventEmitter(this.sns, {
       region: this.region,
       accountId: this.accountId,
@@ -127,6 +123,26 @@ export class NotifyEmulator {
     const events = emitter.build(records, this.now(), options);
     for (const event of events) await this.destination.deliver(event);
     return events;
+  }
+
+  /**
+   * The records Notify would publish for these events of a delivered message, a millisecond apart in the given
+   * order, without delivering them anywhere. `context` replaces the Context they echo.
+   * Throws UnknownMessageError for a message the emulator did not deliver, and a TypeError for an event type that
+   * does not exist or does not fit the message's channel.
+   */
+  deliveryRecords(
+    messageId: string,
+    eventTypes: string[],
+    context?: Record<string, string>,
+  ): DeliveryEventRecord[] {
+    const message = this.log.find(messageId);
+    if (!message) throw new UnknownMessageError(messageId);
+    const start = this.now().getTime();
+    return eventTypes.map((type, i) => ({
+      ...deliveryEventRecord(message, type, new Date(start + i)),
+      ...(context && { context: { ...context } }),
+    }));
   }
 
   /** Forgets messages, quota counters and faults; configurations and templates stay as constructed. */
