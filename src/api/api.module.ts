@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveryEventsModule } from '../delivery-events/delivery-events.module';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { IssuanceModule } from '../issuance/issuance.module';
 import { RateLimitingModule } from '../rate-limiting/rate-limiting.module';
@@ -9,7 +10,7 @@ import { SandboxController } from './sandbox.controller';
 import { VerificationsController } from './verifications.controller';
 
 @Module({
-  imports: [IssuanceModule, VerificationModule, DispatchModule, RateLimitingModule],
+  imports: [IssuanceModule, VerificationModule, DispatchModule, RateLimitingModule, DeliveryEventsModule],
   controllers: [VerificationsController, SandboxController],
   providers: [ApiKeyGuard, IdempotencyInterceptor],
 })

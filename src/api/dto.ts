@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DELIVERY_EVENT_TYPES } from '@app/notify-emulator';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -153,4 +157,19 @@ export class SandboxMessagesQuery {
   @IsString()
   @MaxLength(32)
   to?: string;
+}
+
+export class SandboxEventsDto {
+  @ApiProperty({
+    type: [String],
+    enum: DELIVERY_EVENT_TYPES,
+    example: ['TEXT_UNREACHABLE'],
+    description:
+      'Notify event types to report for the message, in the order they happen (1 to 10); TEXT_* for an SMS, VOICE_* for a call',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsIn(DELIVERY_EVENT_TYPES, { each: true })
+  eventTypes!: string[];
 }

@@ -12,6 +12,7 @@ const DETAILS: Record<string, string> = {
   notify_event_rejected: 'The SNS signature could not be verified.',
   verification_not_found: 'No verification with this id exists for this API client.',
   not_found: 'The sandbox is off: this service sends through AWS.',
+  message_not_found: 'The sandbox delivered no message with this id (or has forgotten it).',
   verification_not_pending: 'The verification is approved; start a new one.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still being processed.',
   payload_too_large: 'Request body is too large',

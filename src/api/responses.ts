@@ -136,6 +136,22 @@ export class SandboxMessageResponse {
   sentAt!: string;
 }
 
+export class SandboxEventResponse {
+  @ApiProperty({ example: 'TEXT_UNREACHABLE' })
+  eventType!: string;
+
+  @ApiProperty({ enum: ['pending', 'delivered', 'blocked', 'failed'], example: 'failed' })
+  deliveryStatus!: string;
+
+  @ApiProperty({
+    enum: ['recorded', 'stale', 'unknown'],
+    example: 'recorded',
+    description:
+      '`recorded`: the send attempt shows it; `stale`: a newer or final status was already there; `unknown`: no verification holds this message any more',
+  })
+  result!: string;
+}
+
 export class FieldError {
   @ApiProperty({ example: 'to' })
   field!: string;

@@ -46,6 +46,14 @@ export class VerificationNotFound extends DomainError {
   }
 }
 
+export class SandboxMessageNotFound extends DomainError {
+  readonly code = 'message_not_found';
+  readonly status = 404;
+  constructor() {
+    super('Message not found', 'The sandbox delivered no message with this id (or has forgotten it).');
+  }
+}
+
 export class InvalidPhoneNumber extends DomainError {
   readonly code = 'invalid_phone_number';
   readonly status = 422;

@@ -18,6 +18,7 @@ import { HandleSnsMessage } from './handle-sns-message';
 import { NotifyEventsController } from './notify-events.controller';
 import { DeliveryFailureListener, RecordDeliveryEvent } from './record-delivery-event';
 import { MemoryReplayGuard, RedisReplayGuard, ReplayGuard } from './replay-guard';
+import { SimulateDeliveryEvents } from './simulate-delivery-events';
 import { HttpsSnsFetcher, SnsFetcher, SnsVerifier } from './sns-verifier';
 import { VOICE_FALLBACK_JOB, voiceFallbackHandler } from './voice-fallback';
 
@@ -104,7 +105,14 @@ class VoiceFallbackWorker implements OnModuleInit {
       useFactory: (record: RecordDeliveryEvent, settings: Settings) =>
         new HandleEventBridgeEvent(record, settings.deliveryEvents.eventBridgeSecret),
     },
+    {
+      provide: SimulateDeliveryEvents,
+      inject: [SANDBOX_EMULATOR, RecordDeliveryEvent],
+      useFactory: (emulator: NotifyEmulator | null, record: RecordDeliveryEvent) =>
+        emulator ? new SimulateDeliveryEvents(emulator, record) : null,
+    },
     VoiceFallbackWorker,
   ],
+  exports: [SimulateDeliveryEvents],
 })
 export class DeliveryEventsModule {}

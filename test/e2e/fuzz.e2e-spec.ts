@@ -140,6 +140,7 @@ const route: fc.Arbitrary<Route> = fc.oneof(
   pathSegment.map((id) => ({ method: 'POST' as const, url: `/v1/verifications/${id}/cancel` })),
   fc.constant({ method: 'POST' as const, url: '/v1/verification-checks' }),
   pathSegment.map((to) => ({ method: 'GET' as const, url: `/sandbox/messages?to=${to}` })),
+  pathSegment.map((id) => ({ method: 'POST' as const, url: `/sandbox/messages/${id}/events` })),
   fc.constantFrom<Route>(
     { method: 'GET', url: '/health/live' },
     { method: 'GET', url: '/health/ready' },
