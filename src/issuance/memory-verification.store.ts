@@ -159,16 +159,19 @@ export class MemoryVerificationStore extends VerificationStore {
     if (count === 1) this.failedCounts.set(ref.to, count, this.policy.failedChecksWindowMs);
     else this.failedCounts.replace(ref.to, count);
     const record = this.records.get(ref.id);
-    if (!record) return { kind: 'rejected', status: 'expired', attemptsRemaining: 0 };
+    if (!record) return { kind: 'rejected', status: 'expired', attemptsRemaining: 0, ended: false };
     record.failures += 1;
     let status: VerificationStatus = record.status;
+    let ended = false;
     if (status === 'pending' && now >= record.expiresAt) {
       status = 'expired';
     } else if (status === 'pending' && record.failures >= record.maxAttempts) {
       status = 'failed';
+      ended = true;
       this.finish(record, 'failed', now, ref);
     }
-    return { kind: 'rejected', status, attemptsRemaining: Math.max(0, record.maxAttempts - record.attempts) };
+    const attemptsRemaining = Math.max(0, record.maxAttempts - record.attempts);
+    return { kind: 'rejected', status, attemptsRemaining, ended };
   }
 
   async claimResend(ref: VerificationRef, now: number, options: ResendOptions = {}): Promise<ClaimOutcome> {

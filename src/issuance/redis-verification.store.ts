@@ -172,7 +172,12 @@ export class RedisVerificationStore extends VerificationStore {
       [record, codeHash, this.keys.failedChecks(ref.to), index],
       [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs],
     );
-    return { kind: 'rejected', status: r[1] as VerificationStatus, attemptsRemaining: Number(r[2]) };
+    return {
+      kind: 'rejected',
+      status: r[1] as VerificationStatus,
+      attemptsRemaining: Number(r[2]),
+      ended: r[3] === '1',
+    };
   }
 
   async claimResend(ref: VerificationRef, now: number, options: ResendOptions = {}): Promise<ClaimOutcome> {

@@ -9,7 +9,13 @@ export type ReserveOutcome =
   /** Too many failed checks for this number across its verifications: refused even with the right code. */
   | { kind: 'locked'; attemptsRemaining: number };
 export type ApproveOutcome = { kind: 'approved'; messageId: string } | { kind: 'stale' };
-export type RejectOutcome = { kind: 'rejected'; status: VerificationStatus; attemptsRemaining: number };
+/** `ended`: this wrong code was the one that failed the verification (only one rejection ever ends it). */
+export type RejectOutcome = {
+  kind: 'rejected';
+  status: VerificationStatus;
+  attemptsRemaining: number;
+  ended: boolean;
+};
 export type ClaimOutcome =
   | { kind: 'claimed'; sendIndex: number; claimedAt: number; previousSendAt: number }
   | { kind: 'not_found' }

@@ -120,8 +120,8 @@ export class CheckCode {
       status: rejection.status,
       attemptsRemaining: rejection.attemptsRemaining,
       evaluated: true,
-      outcome:
-        rejection.status === 'failed' ? 'failed' : rejection.status === 'expired' ? 'expired' : 'rejected',
+      // A wrong code that raced the one which failed the verification is a plain rejection: `failed` is told once.
+      outcome: rejection.ended ? 'failed' : rejection.status === 'expired' ? 'expired' : 'rejected',
     };
   }
 }

@@ -58,7 +58,7 @@ export class AnnouncingVerificationStore extends VerificationStore {
 
   async reject(ref: VerificationRef, now: number): Promise<RejectOutcome> {
     const outcome = await this.inner.reject(ref, now);
-    if (outcome.status === 'failed') await this.announce(ref.id, 'verification.failed', 'failed');
+    if (outcome.ended) await this.announce(ref.id, 'verification.failed', 'failed');
     return outcome;
   }
 

@@ -243,9 +243,9 @@ export function verificationStoreContract(
         }
 
         expect(outcomes).toEqual([
-          { kind: 'rejected', status: 'pending', attemptsRemaining: 2 },
-          { kind: 'rejected', status: 'pending', attemptsRemaining: 1 },
-          { kind: 'rejected', status: 'failed', attemptsRemaining: 0 },
+          { kind: 'rejected', status: 'pending', attemptsRemaining: 2, ended: false },
+          { kind: 'rejected', status: 'pending', attemptsRemaining: 1, ended: false },
+          { kind: 'rejected', status: 'failed', attemptsRemaining: 0, ended: true },
         ]);
         expect(await subject.store.get(record.id)).toMatchObject({
           status: 'failed',
@@ -259,6 +259,25 @@ export function verificationStoreContract(
         expect(await subject.store.approve(record, 1, Date.now())).toEqual({ kind: 'stale' });
         expect(await subject.store.latestPendingId('acme', 'login', record.to)).toBeNull();
         expect(await subject.store.failedChecks(record.to)).toBe(3);
+      });
+
+      it('says of exactly one wrong code that it ended the verification, however they race', async () => {
+        const subject = await open();
+        const record = await started(subject, { maxAttempts: 3 });
+        for (let i = 0; i < 3; i++) {
+          expect(await subject.store.reserveAttempt(record, Date.now())).toMatchObject({ kind: 'reserved' });
+        }
+
+        const racing = await Promise.all([0, 1, 2].map(() => subject.store.reject(record, Date.now())));
+        expect(racing.filter((outcome) => outcome.ended)).toEqual([
+          { kind: 'rejected', status: 'failed', attemptsRemaining: 0, ended: true },
+        ]);
+        // A rejection that reaches a verification which has already failed does not end it again.
+        expect(await subject.store.reject(record, Date.now())).toMatchObject({
+          status: 'failed',
+          ended: false,
+        });
+        expect(await subject.store.get(record.id)).toMatchObject({ status: 'failed' });
       });
 
       it('hands out at most maxAttempts reservations, yet lets a reserved right code through', async () => {
@@ -322,6 +341,7 @@ export function verificationStoreContract(
           kind: 'rejected',
           status: 'expired',
           attemptsRemaining: 0,
+          ended: false,
         });
         expect(await subject.store.failedChecks(gone.to)).toBe(1);
       });
@@ -515,6 +535,7 @@ export function verificationStoreContract(
           kind: 'rejected',
           status: 'expired',
           attemptsRemaining: 4,
+          ended: false,
         });
         expect(await subject.store.get(record.id)).toMatchObject({ status: 'pending', attempts: 1 });
       });

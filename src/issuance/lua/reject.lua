@@ -1,19 +1,20 @@
 -- Counts a wrong code against the verification and against the number (a window that a new code never resets).
--- Failures, not reservations, end a verification, so a right code still in flight can yet be approved.
+-- Failures, not reservations, end a verification, so a right code still in flight can yet be approved. Only the
+-- rejection that turns it failed returns ended = '1', so the failure is told once however many guesses race.
 -- KEYS: 1 record, 2 code hash, 3 failed checks of the number, 4 pending index
 -- ARGV: 1 id, 2 now ms, 3 retention ms, 4 failed-check window ms
 if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
 local r = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'maxAttempts', 'expiresAt')
-if not r[1] then return {'rejected', 'expired', '0'} end
+if not r[1] then return {'rejected', 'expired', '0', '0'} end
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-local status = r[1]
+local status, ended = r[1], '0'
 if status == 'pending' and tonumber(ARGV[2]) >= tonumber(r[4]) then
   status = 'expired'
 elseif status == 'pending' and failures >= tonumber(r[3]) then
-  status = 'failed'
+  status, ended = 'failed', '1'
   redis.call('HSET', KEYS[1], 'status', 'failed', 'finishedAt', ARGV[2])
   redis.call('DEL', KEYS[2])
   if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
-return {'rejected', status, tostring(math.max(0, tonumber(r[3]) - tonumber(r[2])))}
+return {'rejected', status, tostring(math.max(0, tonumber(r[3]) - tonumber(r[2]))), ended}
