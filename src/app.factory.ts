@@ -11,6 +11,7 @@ import { sendProblem } from './api/problem.filter';
 import { validateEnv } from './config/env.validation';
 import { SNS_EVENTS_PATH } from './delivery-events/notify-events.controller';
 import { Settings } from './config/settings';
+import { Metrics } from './metrics/metrics';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((e) => {
@@ -20,8 +21,24 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; messa
   });
 }
 
+/**
+ * Answers the adapter gives before Nest sees a request (the router's refusals, the 415 hook). They are counted in
+ * metrics too, once `configureApp` has the app's Metrics to give them.
+ */
+class AdapterProblems {
+  metrics?: Metrics;
+  private readonly logger = new NestLogger('Problem');
+
+  send(reply: Parameters<typeof sendProblem>[0], error: unknown): void {
+    sendProblem(reply, error, this.logger, this.metrics);
+  }
+}
+
+const adapterProblems = new WeakMap<object, AdapterProblems>();
+
 export function createAdapter(env: Record<string, string | undefined> = {}): FastifyAdapter {
   const settings = validateEnv({ ...process.env, ...env });
+  const problems = new AdapterProblems();
   const adapter = new FastifyAdapter({
     bodyLimit: settings.BODY_LIMIT_BYTES,
     requestTimeout: settings.SERVER_REQUEST_TIMEOUT_MS,
@@ -35,7 +52,7 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const detail = status === 414 ? 'A path segment of the URL is too long.' : 'The URL is malformed.';
       const problemReply = reply as Parameters<typeof sendProblem>[0]; // Fastify types this reply generically
-      sendProblem(problemReply, { statusCode: status, message: detail }, new NestLogger('Problem'));
+      problems.send(problemReply, { statusCode: status, message: detail });
     },
   });
   // JSON only: a form or text body is a 415, not a string that validation then puzzles over.
@@ -47,16 +64,19 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
     // SNS posts its JSON as text/plain; that route parses and verifies the body itself.
     const snsText = request.url === SNS_EVENTS_PATH && /^text\/plain\s*(;|$)/i.test(type);
     if (hasBody && !snsText && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
-      sendProblem(reply, new UnsupportedMediaType(), new NestLogger('Problem'));
+      problems.send(reply, new UnsupportedMediaType());
       return reply;
     }
   });
+  adapterProblems.set(adapter, problems);
   return adapter;
 }
 
 /** Everything main.ts sets up on an app; e2e tests call it too, so they test what ships. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.useLogger(app.get(Logger));
+  const problems = adapterProblems.get(app.getHttpAdapter());
+  if (problems) problems.metrics = app.get(Metrics);
   app.useGlobalPipes(
     new JsonObjectBodyPipe(),
     new ValidationPipe({

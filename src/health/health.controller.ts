@@ -11,6 +11,7 @@ import { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
+import { Metrics } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
@@ -32,6 +33,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly catalog: NotifyCatalog,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly metrics: Metrics,
   ) {}
 
   @Get('live')
@@ -63,6 +65,7 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.keys(result.error ?? {});
+      this.metrics.problem(503, 'not_ready');
       void reply.status(503).header('Content-Type', 'application/problem+json').header('Retry-After', '5');
       return {
         type: 'urn:notify-otp:problem:not_ready',

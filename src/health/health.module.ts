@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Settings } from '../config/settings';
 import { DispatchModule } from '../dispatch/dispatch.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { HealthController } from './health.controller';
 
 @Module({
@@ -15,6 +16,7 @@ import { HealthController } from './health.controller';
       }),
     }),
     DispatchModule,
+    MetricsModule,
   ],
   controllers: [HealthController],
 })

@@ -70,5 +70,7 @@ describe('readiness with a Notify configuration that is not ACTIVE (AWS mode aga
     });
     expect(ready.body.error.notify.configurationStatus).not.toBe('ACTIVE');
     expect((await request(app.getHttpServer()).get('/health/live')).status).toBe(200);
+    const metrics = await request(app.getHttpServer()).get('/metrics');
+    expect(metrics.text).toContain('otp_problems_total{status="503",code="not_ready"} 1\n');
   });
 });

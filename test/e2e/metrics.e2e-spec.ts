@@ -167,6 +167,26 @@ describe('GET /metrics (Prometheus)', () => {
   it('needs no API key', async () => {
     expect((await svc.http.get('/metrics')).status).toBe(200);
   });
+
+  it("counts the answers given before a route runs: the router's refusals and a body that is not JSON", async () => {
+    const problems = async () => {
+      const samples = await scrape();
+      return (status: string, code: string) => value(samples, 'otp_problems_total', { status, code }) ?? 0;
+    };
+    const before = await problems();
+
+    const form = await svc.http.post('/v1/verifications').set(auth).type('form').send('to=%2B12065550100');
+    expect(form.status).toBe(415);
+    const tooLong = await svc.http.get(`/v1/verifications/VE${'a'.repeat(500)}`).set(auth);
+    expect(tooLong.status).toBe(414);
+    const malformed = await svc.http.get('/v1/verifications/%E0%A4%A').set(auth);
+    expect(malformed.status).toBe(400);
+
+    const after = await problems();
+    expect(after('415', 'unsupported_media_type') - before('415', 'unsupported_media_type')).toBe(1);
+    expect(after('414', 'uri_too_long') - before('414', 'uri_too_long')).toBe(1);
+    expect(after('400', 'invalid_request') - before('400', 'invalid_request')).toBe(1);
+  });
 });
 
 describe.each([
