@@ -1,5 +1,5 @@
 import { createVerify, X509Certificate } from 'node:crypto';
-import { get } from 'node:https';
+import { Agent, get } from 'node:https';
 import { isSnsUrl, SnsMessage, snsStringToSign } from './sns-message';
 
 /**
@@ -10,31 +10,57 @@ export abstract class SnsFetcher {
   abstract get(url: string): Promise<string>;
 }
 
-const FETCH_TIMEOUT_MS = 5000;
-const MAX_RESPONSE_BYTES = 64 * 1024;
+export interface HttpsSnsFetcherOptions {
+  /** Default 5 s, for the whole answer as for a silent socket. */
+  timeoutMs?: number;
+  /** Default 64 KiB; an SNS certificate is about 2 KiB. */
+  maxBytes?: number;
+  /** Default: Node's global agent, which trusts the system's CAs. Tests pass one that trusts their own. */
+  agent?: Agent;
+}
 
 /** Plain HTTPS GET with a timeout and a size cap; only a 200 counts. */
 export class HttpsSnsFetcher extends SnsFetcher {
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly agent?: Agent;
+
+  constructor(options: HttpsSnsFetcherOptions = {}) {
+    super();
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024;
+    this.agent = options.agent;
+  }
+
   get(url: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const request = get(url, { timeout: FETCH_TIMEOUT_MS }, (response) => {
+      // The socket timeout only sees silence; the deadline also cuts off a server that trickles bytes.
+      const deadline = setTimeout(() => request.destroy(new Error('timed out')), this.timeoutMs);
+      const fail = (error: Error) => {
+        clearTimeout(deadline);
+        reject(error);
+      };
+      const request = get(url, { timeout: this.timeoutMs, agent: this.agent }, (response) => {
         if (response.statusCode !== 200) {
           response.resume();
-          reject(new Error(`GET ${new URL(url).host} answered ${response.statusCode}`));
+          fail(new Error(`GET ${new URL(url).host} answered ${response.statusCode}`));
           return;
         }
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) request.destroy(new Error('response too large'));
+          if (size > this.maxBytes) request.destroy(new Error('response too large'));
           else chunks.push(chunk);
         });
-        response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        response.on('error', reject);
+        response.on('end', () => {
+          clearTimeout(deadline);
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        response.on('error', fail);
       });
       request.on('timeout', () => request.destroy(new Error('timed out')));
-      request.on('error', reject);
+      request.on('error', fail);
     });
   }
 }
