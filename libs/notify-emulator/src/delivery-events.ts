@@ -89,6 +89,22 @@ export class UnknownMessageError extends Error {
   }
 }
 
+/** Events were asked for while there is nowhere to deliver them (no destination, or no URL for that kind). */
+export class NoEventDestinationError extends Error {
+  constructor(message = 'No event destination: call setEventDestination first') {
+    super(message);
+    this.name = 'NoEventDestinationError';
+  }
+}
+
+/** The destination refused an event or could not be reached; events before it were delivered. */
+export class EventDeliveryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventDeliveryError';
+  }
+}
+
 export function isDeliveryEventType(eventType: string): boolean {
   return eventType in EVENT_TYPES;
 }
@@ -185,9 +201,24 @@ export function httpEventDestination(urls: { sns?: string; eventbridge?: string 
   return {
     async deliver(event) {
       const url = urls[event.via];
-      if (!url) throw new Error(`No URL for ${event.via} events`);
-      const response = await fetch(url, { method: 'POST', headers: event.headers, body: event.body });
-      if (!response.ok) throw new Error(`${event.via} event refused with ${response.status}`);
+      if (!url) throw new NoEventDestinationError(`No URL for ${event.via} events`);
+      let response: Response;
+      try {
+        response = await fetch(url, { method: 'POST', headers: event.headers, body: event.body });
+      } catch (error) {
+        // fetch says only 'fetch failed'; the reason (ECONNREFUSED, ENOTFOUND, ...) is in its cause, whose
+        // message is empty when it aggregates several attempts (localhost on IPv4 and IPv6).
+        const { cause, message } = error as {
+          cause?: { code?: unknown; message?: unknown };
+          message: string;
+        };
+        const reason = String(cause?.message || cause?.code || message);
+        throw new EventDeliveryError(`${event.via} event could not reach ${url}: ${reason}`, {
+          cause: error,
+        });
+      }
+      await response.body?.cancel();
+      if (!response.ok) throw new EventDeliveryError(`${event.via} event refused with ${response.status}`);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   EmitOptions,
   EmittedEvent,
   EventDestination,
+  NoEventDestinationError,
   UnknownMessageError,
 } from './delivery-events';
 import { FaultQueue } from './faults';
@@ -54,6 +55,7 @@ export class NotifyEmulator {
       faults: this.faults,
       messages: (filter) => this.messages(filter),
       reset: () => this.reset(),
+      emitEvents: (messageId, eventTypes, options) => this.emitEvents(messageId, eventTypes, options),
     });
   }
 
@@ -107,6 +109,8 @@ export class NotifyEmulator {
    * Reports what happened to a delivered message, as Notify's configuration set would: one event per type, a
    * millisecond apart in the given order, delivered one after the other as signed SNS notifications or
    * EventBridge envelopes. `duplicate` and `reorder` play the at-least-once, unordered delivery of both.
+   * Throws as `deliveryRecords` does, then NoEventDestinationError without a destination; `httpEventDestination`
+   * throws EventDeliveryError when the service refuses an event or cannot be reached.
    */
   async emitEvents(
     messageId: string,
@@ -114,7 +118,7 @@ export class NotifyEmulator {
     options: EmitOptions = {},
   ): Promise<EmittedEvent[]> {
     const records = this.deliveryRecords(messageId, eventTypes, options.context);
-    if (!this.destination) throw new Error('No event destination: call setEventDestination first');
+    if (!this.destination) throw new NoEventDestinationError();
     const emitter = new DeliveryEventEmitter(this.sns, {
       region: this.region,
       accountId: this.accountId,

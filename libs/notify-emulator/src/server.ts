@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type EmitOptions,
+  type EmittedEvent,
+  EventDeliveryError,
+  NoEventDestinationError,
+  UnknownMessageError,
+} from './delivery-events';
 import { injectedError, NotifyError, serializationError, unknownOperation } from './errors';
 import { checkFault, type FaultQueue } from './faults';
 import { isSupportedOperation, type NotifyOperations } from './operations';
@@ -11,12 +18,24 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Past this, an oversized upload is cut off instead of drained. */
 const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
+const EVENTS_ROUTE = /^\/_emulator\/messages\/([^/]+)\/events$/;
+/** A message's whole story is a handful of events; more in one request is a mistake. */
+const MAX_EVENT_TYPES = 20;
+/** PutMessageFeedback's MessageId constraints: the model's id pattern, at most 64 characters. */
+const MESSAGE_ID = /^[A-Za-z0-9_:/-]{1,64}$/;
+
+interface EmitRequest {
+  eventTypes: string[];
+  duplicate?: boolean;
+  reorder?: boolean;
+}
 
 export interface EmulatorBackend {
   operations: NotifyOperations;
   faults: FaultQueue;
   messages(filter: { to?: string }): EmulatedMessage[];
   reset(): void;
+  emitEvents(messageId: string, eventTypes: string[], options: EmitOptions): Promise<EmittedEvent[]>;
 }
 
 /** The HTTP face of the emulator: awsJson1_0 on `POST /`, and a small admin API under `/_emulator/`. */
@@ -108,6 +127,11 @@ export class EmulatorServer {
   private async handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const body = await readBody(req);
     const route = `${req.method} ${url.pathname}`;
+    const eventsRoute = EVENTS_ROUTE.exec(url.pathname);
+    if (req.method === 'POST' && eventsRoute) {
+      await this.emitEvents(res, eventsRoute[1], body);
+      return;
+    }
     switch (route) {
       case 'GET /_emulator/messages': {
         // A '+' left unencoded in a query string decodes as a space; put it back for E.164 numbers.
@@ -140,6 +164,40 @@ export class EmulatorServer {
     }
   }
 
+  /** Plays the configuration set's EventBridge destination for a delivered message. */
+  private async emitEvents(res: ServerResponse, rawMessageId: string, body: Buffer): Promise<void> {
+    let messageId: string;
+    let request: EmitRequest;
+    try {
+      messageId = decodeMessageId(rawMessageId);
+      request = checkEmitRequest(parseJson(body));
+    } catch (error) {
+      sendAdmin(res, 400, { message: (error as Error).message });
+      return;
+    }
+    try {
+      const events = await this.backend.emitEvents(messageId, request.eventTypes, {
+        via: 'eventbridge',
+        duplicate: request.duplicate,
+        reorder: request.reorder,
+      });
+      sendAdmin(
+        res,
+        201,
+        events.map((event) => event.record),
+      );
+    } catch (error) {
+      const status = emitFailureStatus(error);
+      let message = (error as Error).message;
+      if (status === 409) message += '; the standalone emulator needs NOTIFY_EMULATOR_EVENTBRIDGE_URL';
+      if (status === 500) {
+        console.error('Notify emulator failed to emit delivery events', error);
+        message = `Emulator failure: ${message}`;
+      }
+      sendAdmin(res, status, { message });
+    }
+  }
+
   private delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -149,6 +207,54 @@ export class EmulatorServer {
       this.delays.set(timer, resolve);
     });
   }
+}
+
+/** A path segment is percent-encoded; a malformed encoding or an id AWS would not issue is a TypeError. */
+function decodeMessageId(raw: string): string {
+  let messageId: string;
+  try {
+    messageId = decodeURIComponent(raw);
+  } catch {
+    throw new TypeError('The message id in the path is not validly percent-encoded');
+  }
+  if (!MESSAGE_ID.test(messageId)) {
+    throw new TypeError('The message id must be 1 to 64 characters of A-Z a-z 0-9 _ : / -');
+  }
+  return messageId;
+}
+
+function checkEmitRequest(input: unknown): EmitRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError('The body must be a JSON object');
+  }
+  const body = input as Record<string, unknown>;
+  const unknownKeys = Object.keys(body).filter(
+    (key) => !['eventTypes', 'duplicate', 'reorder'].includes(key),
+  );
+  if (unknownKeys.length > 0) throw new TypeError(`Unknown properties: ${unknownKeys.join(', ')}`);
+  const { eventTypes, duplicate, reorder } = body;
+  if (
+    !Array.isArray(eventTypes) ||
+    eventTypes.length === 0 ||
+    eventTypes.length > MAX_EVENT_TYPES ||
+    !eventTypes.every((type) => typeof type === 'string')
+  ) {
+    throw new TypeError(`eventTypes must be an array of 1 to ${MAX_EVENT_TYPES} event type names`);
+  }
+  if (duplicate !== undefined && typeof duplicate !== 'boolean') {
+    throw new TypeError('duplicate must be a boolean');
+  }
+  if (reorder !== undefined && typeof reorder !== 'boolean') throw new TypeError('reorder must be a boolean');
+  return { eventTypes: eventTypes as string[], duplicate, reorder };
+}
+
+function emitFailureStatus(error: unknown): number {
+  if (error instanceof UnknownMessageError) return 404;
+  if (error instanceof NoEventDestinationError) return 409;
+  if (error instanceof EventDeliveryError) return 502;
+  // deliveryRecords' verdict on an event type that does not exist or does not fit the message's channel.
+  if (error instanceof TypeError) return 400;
+  return 500;
 }
 
 /**
