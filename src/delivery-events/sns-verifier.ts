@@ -11,7 +11,7 @@ export abstract class SnsFetcher {
 }
 
 export interface HttpsSnsFetcherOptions {
-  /** Default 5 s, for the whole answer as for a silent socket. */
+  /** Default 5 s for the whole answer, however the server spends it (silent or trickling). */
   timeoutMs?: number;
   /** Default 64 KiB; an SNS certificate is about 2 KiB. */
   maxBytes?: number;
@@ -34,13 +34,13 @@ export class HttpsSnsFetcher extends SnsFetcher {
 
   get(url: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      // The socket timeout only sees silence; the deadline also cuts off a server that trickles bytes.
+      // One deadline for the whole answer: a socket timeout would only see silence, not a server that trickles bytes.
       const deadline = setTimeout(() => request.destroy(new Error('timed out')), this.timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(deadline);
         reject(error);
       };
-      const request = get(url, { timeout: this.timeoutMs, agent: this.agent }, (response) => {
+      const request = get(url, { agent: this.agent }, (response) => {
         if (response.statusCode !== 200) {
           response.resume();
           fail(new Error(`GET ${new URL(url).host} answered ${response.statusCode}`));
@@ -59,7 +59,6 @@ export class HttpsSnsFetcher extends SnsFetcher {
         });
         response.on('error', fail);
       });
-      request.on('timeout', () => request.destroy(new Error('timed out')));
       request.on('error', fail);
     });
   }

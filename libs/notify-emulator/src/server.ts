@@ -12,6 +12,7 @@ import { injectedError, NotifyError, serializationError, unknownOperation } from
 import { checkFault, type FaultQueue } from './faults';
 import { isSupportedOperation, type NotifyOperations } from './operations';
 import type { EmulatedMessage } from './types';
+import { ID_OR_ARN } from './validation';
 
 const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -22,7 +23,7 @@ const EVENTS_ROUTE = /^\/_emulator\/messages\/([^/]+)\/events$/;
 /** A message's whole story is a handful of events; more in one request is a mistake. */
 const MAX_EVENT_TYPES = 20;
 /** PutMessageFeedback's MessageId constraints: the model's id pattern, at most 64 characters. */
-const MESSAGE_ID = /^[A-Za-z0-9_:/-]{1,64}$/;
+const MAX_MESSAGE_ID_LENGTH = 64;
 
 interface EmitRequest {
   eventTypes: string[];
@@ -217,7 +218,7 @@ function decodeMessageId(raw: string): string {
   } catch {
     throw new TypeError('The message id in the path is not validly percent-encoded');
   }
-  if (!MESSAGE_ID.test(messageId)) {
+  if (messageId.length > MAX_MESSAGE_ID_LENGTH || !ID_OR_ARN.test(messageId)) {
     throw new TypeError('The message id must be 1 to 64 characters of A-Z a-z 0-9 _ : / -');
   }
   return messageId;
