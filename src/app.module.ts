@@ -6,11 +6,13 @@ import { ApiModule } from './api/api.module';
 import { ProblemFilter } from './api/problem.filter';
 import { loggerParams } from './common/logging';
 import { AppConfigModule } from './config/config.module';
+import { EventsModule } from './core/events.module';
 import { Settings } from './config/settings';
 import { DeliveryEventsModule } from './delivery-events/delivery-events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppOptions {
   /** Where JSON log lines go; stdout when omitted. */
@@ -29,10 +31,12 @@ export class AppModule {
           inject: [Settings],
           useFactory: (settings: Settings) => loggerParams(settings, options.logStream),
         }),
+        EventsModule,
         RedisModule,
         MetricsModule,
         ApiModule,
         DeliveryEventsModule,
+        WebhooksModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

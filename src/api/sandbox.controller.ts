@@ -14,7 +14,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@
 import { NotifyEmulator } from '@app/notify-emulator';
 import { SimulateDeliveryEvents } from '../delivery-events/simulate-delivery-events';
 import { SANDBOX_EMULATOR } from '../dispatch/dispatch.module';
-import { parsePhoneNumber } from '../dispatch/phone-numbers';
+import { parsePhoneNumber } from '../core/phone-number';
 import { ApiKeyGuard } from './api-key.guard';
 import { SandboxEventsDto, SandboxMessagesQuery } from './dto';
 import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS } from './openapi';

@@ -1,4 +1,4 @@
-import { DeliveryStatus, effectiveStatus, VerificationRecord } from '../issuance/verification';
+import { DeliveryStatus, effectiveStatus, VerificationRecord } from '../core/verification';
 
 export interface SendAttemptView {
   channel: string;

@@ -23,7 +23,7 @@ import { Clock } from '../common/clock';
 import { Settings } from '../config/settings';
 import { ResendVerification } from '../issuance/resend-verification';
 import { StartVerification } from '../issuance/start-verification';
-import { VerificationRecord } from '../issuance/verification';
+import { VerificationRecord } from '../core/verification';
 import { CancelVerification } from '../verification/cancel-verification';
 import { CheckCode } from '../verification/check-code';
 import { CheckCodeForNumber } from '../verification/check-code-for-number';

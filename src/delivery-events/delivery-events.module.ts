@@ -1,26 +1,23 @@
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { NotifyEmulator } from '@app/notify-emulator';
 import { Clock } from '../common/clock';
 import { Settings } from '../config/settings';
 import { DispatchModule, SANDBOX_EMULATOR } from '../dispatch/dispatch.module';
 import { IssuanceModule } from '../issuance/issuance.module';
-import { ResendVerification } from '../issuance/resend-verification';
 import { VerificationStore } from '../issuance/verification-store';
 import { Outbox } from '../outbox/outbox';
 import { OutboxModule } from '../outbox/outbox.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { DeliveryFailureWebhooks } from '../webhooks/delivery-failure-webhooks';
-import { StatusWebhooks } from '../webhooks/status-webhooks';
-import { WebhooksModule } from '../webhooks/webhooks.module';
 import { HandleEventBridgeEvent } from './handle-eventbridge-event';
 import { HandleSnsMessage } from './handle-sns-message';
 import { NotifyEventsController } from './notify-events.controller';
-import { DeliveryFailureListener, RecordDeliveryEvent } from './record-delivery-event';
-import { MemoryReplayGuard, RedisReplayGuard, ReplayGuard } from './replay-guard';
+import { RecordDeliveryEvent } from './record-delivery-event';
+import { RedisReplayGuard, ReplayGuard } from './replay-guard';
 import { SimulateDeliveryEvents } from './simulate-delivery-events';
 import { HttpsSnsFetcher, SnsFetcher, SnsVerifier } from './sns-verifier';
-import { VOICE_FALLBACK_JOB, voiceFallbackHandler } from './voice-fallback';
+import { VoiceFallback } from './voice-fallback';
+import { DomainEvents } from '../core/domain-events';
 
 /**
  * In sandbox mode the in-process emulator plays SNS: its certificate and SubscribeURLs are answered by the emulator
@@ -38,20 +35,8 @@ class SandboxSnsFetcher extends SnsFetcher {
   }
 }
 
-@Injectable()
-class VoiceFallbackWorker implements OnModuleInit {
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly resend: ResendVerification,
-  ) {}
-
-  onModuleInit(): void {
-    this.outbox.register(VOICE_FALLBACK_JOB, voiceFallbackHandler(this.resend));
-  }
-}
-
 @Module({
-  imports: [IssuanceModule, DispatchModule, OutboxModule, WebhooksModule],
+  imports: [IssuanceModule, DispatchModule, OutboxModule],
   controllers: [NotifyEventsController],
   providers: [
     {
@@ -68,23 +53,18 @@ class VoiceFallbackWorker implements OnModuleInit {
     {
       provide: ReplayGuard,
       inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null) => (redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard()),
-    },
-    {
-      provide: DeliveryFailureListener,
-      inject: [StatusWebhooks, Clock],
-      useFactory: (webhooks: StatusWebhooks, clock: Clock) => new DeliveryFailureWebhooks(webhooks, clock),
+      useFactory: (redis: Redis) => new RedisReplayGuard(redis),
     },
     {
       provide: RecordDeliveryEvent,
-      inject: [VerificationStore, Outbox, Clock, Settings, DeliveryFailureListener],
+      inject: [VerificationStore, Outbox, Clock, Settings, DomainEvents],
       useFactory: (
         store: VerificationStore,
         outbox: Outbox,
         clock: Clock,
         settings: Settings,
-        listener?: DeliveryFailureListener,
-      ) => new RecordDeliveryEvent(store, outbox, clock, settings.deliveryEvents, listener),
+        events: DomainEvents,
+      ) => new RecordDeliveryEvent(store, outbox, clock, settings.deliveryEvents, events),
     },
     {
       provide: HandleSnsMessage,
@@ -111,7 +91,7 @@ class VoiceFallbackWorker implements OnModuleInit {
       useFactory: (emulator: NotifyEmulator | null, record: RecordDeliveryEvent) =>
         emulator ? new SimulateDeliveryEvents(emulator, record) : null,
     },
-    VoiceFallbackWorker,
+    VoiceFallback,
   ],
   exports: [SimulateDeliveryEvents],
 })

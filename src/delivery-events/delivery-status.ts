@@ -1,4 +1,4 @@
-import { DeliveryStatus } from '../issuance/verification';
+import { DeliveryStatus } from '../core/verification';
 
 /**
  * Notify's event types reduced to the four outcomes a caller acts on. `pending`: on its way (TEXT_SUCCESSFUL means

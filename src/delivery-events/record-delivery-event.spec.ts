@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
-import { MemoryVerificationStore } from '../issuance/memory-verification.store';
-import { VerificationRecord } from '../issuance/verification';
+import { RedisVerificationStore } from '../issuance/redis-verification.store';
+import { VerificationRecord } from '../core/verification';
 import { VerificationKeys } from '../issuance/verification-keys';
-import { MemoryOutboxStore } from '../outbox/memory-outbox.store';
 import { Outbox } from '../outbox/outbox';
+import { RedisOutboxStore } from '../outbox/redis-outbox.store';
+import { createEmbeddedRedis } from '../redis/embedded-redis';
+import { RecordingEvents } from '../../test/support/recording-events';
 import { DeliveryEvent } from './delivery-status';
 import { RecordDeliveryEvent } from './record-delivery-event';
 import { VOICE_FALLBACK_JOB } from './voice-fallback';
@@ -13,23 +15,21 @@ describe(RecordDeliveryEvent.name, () => {
   const keys = new VerificationKeys(randomBytes(32));
   const now = Date.now();
   const clock: Clock = { now: () => now };
-  let store: MemoryVerificationStore;
-  let jobs: MemoryOutboxStore;
+  let store: RedisVerificationStore;
+  let jobs: RedisOutboxStore;
+  let events: RecordingEvents;
 
   beforeEach(() => {
-    store = new MemoryVerificationStore(
-      {
-        maxFailedChecksPerNumber: 10,
-        failedChecksWindowMs: 1,
-        retentionMs: 60_000,
-        resendCooldownMs: 0,
-        maxSends: 5,
-      },
-      () => now,
-    );
-    jobs = new MemoryOutboxStore();
+    store = new RedisVerificationStore(createEmbeddedRedis('otp:'), keys, {
+      maxFailedChecksPerNumber: 10,
+      failedChecksWindowMs: 1,
+      retentionMs: 60_000,
+      resendCooldownMs: 0,
+      maxSends: 5,
+    });
+    jobs = new RedisOutboxStore(createEmbeddedRedis('otp:'));
+    events = new RecordingEvents();
   });
-  afterEach(() => store.close());
 
   function use(autoVoiceFallback = true, at = now) {
     const outbox = new Outbox(jobs, clock, {
@@ -39,7 +39,7 @@ describe(RecordDeliveryEvent.name, () => {
       batchSize: 10,
       leaseMs: 1000,
     });
-    return new RecordDeliveryEvent(store, outbox, { now: () => at }, { autoVoiceFallback });
+    return new RecordDeliveryEvent(store, outbox, { now: () => at }, { autoVoiceFallback }, events);
   }
 
   async function verification(fields: Partial<VerificationRecord> = {}): Promise<VerificationRecord> {

@@ -1,23 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { DeliveryReport, effectiveStatus, VerificationRecord } from '../issuance/verification';
+import { DomainEvents } from '../core/domain-events';
+import { DeliveryReport, effectiveStatus, VerificationRecord } from '../core/verification';
 import { VerificationKeys } from '../issuance/verification-keys';
 import { VerificationStore } from '../issuance/verification-store';
 import { Outbox } from '../outbox/outbox';
 import { DeliveryEvent, warrantsVoiceFallback } from './delivery-status';
 import { VOICE_FALLBACK_JOB, VoiceFallbackJob } from './voice-fallback';
-
-/**
- * Tells the verification about a delivery failure: status webhooks listen (`delivery_failed`). A port so that this
- * module does not depend on how webhooks are sent.
- */
-export abstract class DeliveryFailureListener {
-  abstract deliveryFailed(
-    record: VerificationRecord,
-    event: DeliveryEvent,
-    voiceFallback: boolean,
-  ): Promise<void>;
-}
 
 export type RecordDeliveryResult = 'recorded' | 'stale' | 'unknown';
 
@@ -25,7 +14,8 @@ export type RecordDeliveryResult = 'recorded' | 'stale' | 'unknown';
  * Keeps one delivery event on the send attempt it is about, found by the verification id in the message's Context
  * (or, without it, by the message id). Repeated and out-of-order events are harmless: the store keeps the newest
  * report and never lets a non-final one replace a final one. A newly recorded failure of the SMS carrying the
- * current code of a pending `auto` verification enqueues the automatic voice fallback, once.
+ * current code of a pending `auto` verification enqueues the automatic voice fallback, once; every newly recorded
+ * failure is published (status webhooks send `delivery_failed`).
  */
 export class RecordDeliveryEvent {
   private readonly logger = new Logger(RecordDeliveryEvent.name);
@@ -35,7 +25,7 @@ export class RecordDeliveryEvent {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly settings: { autoVoiceFallback: boolean },
-    private readonly listener?: DeliveryFailureListener,
+    private readonly events: DomainEvents,
   ) {}
 
   async execute(event: DeliveryEvent): Promise<RecordDeliveryResult> {
@@ -89,6 +79,11 @@ export class RecordDeliveryEvent {
         'SMS undeliverable: automatic voice fallback',
       );
     }
-    await this.listener?.deliveryFailed(record, event, fallback);
+    await this.events.publish({
+      type: 'verification.delivery_failed',
+      verification: record,
+      messageId: event.messageId,
+      voiceFallback: fallback,
+    });
   }
 }

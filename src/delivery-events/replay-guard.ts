@@ -23,26 +23,6 @@ export class RedisReplayGuard extends ReplayGuard {
   }
 }
 
-export class MemoryReplayGuard extends ReplayGuard {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly now: () => number = Date.now) {
-    super();
-  }
-
-  async claim(id: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
-    for (const [seenId, until] of this.seen) if (until <= now) this.seen.delete(seenId);
-    if (this.seen.has(id)) return false;
-    this.seen.set(id, now + ttlMs);
-    return true;
-  }
-
-  async release(id: string): Promise<void> {
-    this.seen.delete(id);
-  }
-}
-
 function key(id: string): string {
   return `sns:${id}`;
 }

@@ -1,6 +1,6 @@
 import { DeliveryEventRecord, NotifyEmulator, UnknownMessageError } from '@app/notify-emulator';
 import { InvalidRequest, SandboxMessageNotFound } from '../common/domain-error';
-import { DeliveryStatus } from '../issuance/verification';
+import { DeliveryStatus } from '../core/verification';
 import { parseDeliveryEvent } from './delivery-status';
 import { RecordDeliveryEvent, RecordDeliveryResult } from './record-delivery-event';
 

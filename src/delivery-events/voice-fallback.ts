@@ -1,7 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { ResendVerification } from '../issuance/resend-verification';
 import { JobResult } from '../outbox/outbox';
+import { OutboxJob } from '../outbox/outbox-job';
 
 export const VOICE_FALLBACK_JOB = 'verification.voice-fallback';
 
@@ -15,13 +16,18 @@ export interface VoiceFallbackJob {
  * only the cooldown is skipped, and the store lets it succeed once per verification. Refusals (finished, limits,
  * placed already) end the job; an unavailable Notify is retried by the outbox while the code could still be used.
  */
-export function voiceFallbackHandler(resend: ResendVerification): (payload: unknown) => Promise<JobResult> {
-  const logger = new Logger('VoiceFallback');
-  return async (payload) => {
+@Injectable()
+export class VoiceFallback {
+  private readonly logger = new Logger(VoiceFallback.name);
+
+  constructor(private readonly resend: ResendVerification) {}
+
+  @OutboxJob(VOICE_FALLBACK_JOB)
+  async place(payload: unknown): Promise<JobResult> {
     const { verificationId, clientId } = payload as VoiceFallbackJob;
     try {
-      await resend.execute({ clientId, id: verificationId, channel: 'voice', fallback: true });
-      logger.log({ verificationId }, 'Automatic voice fallback placed');
+      await this.resend.execute({ clientId, id: verificationId, channel: 'voice', fallback: true });
+      this.logger.log({ verificationId }, 'Automatic voice fallback placed');
       return { kind: 'done' };
     } catch (error) {
       if (error instanceof DomainError && error.status !== 503) {
@@ -34,5 +40,5 @@ export function voiceFallbackHandler(resend: ResendVerification): (payload: unkn
         afterMs: retryAfter === undefined ? undefined : retryAfter * 1000,
       };
     }
-  };
+  }
 }

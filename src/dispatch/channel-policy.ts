@@ -1,4 +1,4 @@
-import { Channel, RequestedChannel } from '../issuance/verification';
+import { Channel, RequestedChannel } from '../core/verification';
 
 /**
  * Which channel carries a send. `auto` starts with SMS (cheap, fast) and calls on a resend, because a user who asks

@@ -1,4 +1,4 @@
-import { Channel } from '../issuance/verification';
+import { Channel } from '../core/verification';
 
 export interface SendCodeRequest {
   verificationId: string;

@@ -1,6 +1,6 @@
 import { CountryNotAllowed } from '../common/domain-error';
 import { NotifyCatalog } from './notify-catalog';
-import { parsePhoneNumber, PhoneNumber } from './phone-numbers';
+import { parsePhoneNumber, PhoneNumber } from '../core/phone-number';
 
 /**
  * Where we may send: a valid number in an allowed country. The list is ALLOWED_COUNTRIES, else the Notify

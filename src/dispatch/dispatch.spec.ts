@@ -1,6 +1,6 @@
 import { channelForSend, spaceDigitsForSpeech } from './channel-policy';
 import { maskPhoneNumber } from '../common/redaction';
-import { parsePhoneNumber } from './phone-numbers';
+import { parsePhoneNumber } from '../core/phone-number';
 
 describe('dispatch policy', () => {
   it('spaces digits for text-to-speech, leading zeros kept', () => {
@@ -17,8 +17,13 @@ describe('dispatch policy', () => {
   });
 
   it('normalises numbers to E.164 with their country', () => {
-    expect(parsePhoneNumber('+1 (206) 555-0100')).toEqual({ e164: '+12065550100', country: 'US' });
-    expect(parsePhoneNumber('+44 20 7183 8750')).toEqual({ e164: '+442071838750', country: 'GB' });
+    expect(parsePhoneNumber('+1 (206) 555-0100')).toEqual({
+      e164: '+12065550100',
+      country: 'US',
+      callingCode: '1',
+      nationalNumber: '2065550100',
+    });
+    expect(parsePhoneNumber('+44 20 7183 8750')).toMatchObject({ e164: '+442071838750', country: 'GB' });
   });
 
   it.each(['12065550100', '+1206555010', '+999123', 'call me', '+١٢٠٦٥٥٥٠١٠٠'])('refuses %p', (input) => {

@@ -1,6 +1,6 @@
 import { NotifyClient, NotifyConfiguration, NotifyError, NotifyTemplate } from '@app/notify';
 import { ChannelNotAvailable, UnknownTemplate } from '../common/domain-error';
-import { Channel } from '../issuance/verification';
+import { Channel } from '../core/verification';
 import { notifyFailureToDomain } from './notify-failures';
 
 const LOCALE_TEMPLATES: Record<string, string> = {

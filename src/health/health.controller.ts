@@ -12,6 +12,7 @@ import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
 import { Metrics } from '../metrics/metrics';
+import { isEmbeddedRedis } from '../redis/embedded-redis';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
@@ -32,7 +33,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly catalog: NotifyCatalog,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly metrics: Metrics,
   ) {}
 
@@ -85,7 +86,7 @@ export class HealthController {
 
   private async redisUp() {
     const indicator = this.indicators.check('redis');
-    if (!this.redis) return indicator.up({ store: 'in-process' });
+    if (isEmbeddedRedis(this.redis)) return indicator.up({ store: 'in-process' });
     try {
       await this.redis.ping();
       return indicator.up();

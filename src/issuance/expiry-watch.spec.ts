@@ -1,11 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
-import { MemoryOutboxStore } from '../outbox/memory-outbox.store';
+import { VerificationRecord } from '../core/verification';
 import { Outbox } from '../outbox/outbox';
+import { RedisOutboxStore } from '../outbox/redis-outbox.store';
+import { createEmbeddedRedis } from '../redis/embedded-redis';
+import { RecordingEvents } from '../../test/support/recording-events';
+import { DomainEvent } from '../core/domain-events';
 import { StatusWebhooks, WEBHOOK_JOB, WebhookJob } from '../webhooks/status-webhooks';
-import { EXPIRY_JOB, expiryHandler, OutboxExpiryWatch } from './expiry-watch';
-import { MemoryVerificationStore } from './memory-verification.store';
-import { VerificationRecord } from './verification';
-import { VerificationEvents } from './verification-events';
+import { VerificationWebhooks } from '../webhooks/verification-webhooks';
+import { EXPIRY_JOB, ExpiryWatch } from './expiry-watch';
+import { RedisVerificationStore } from './redis-verification.store';
+import { VerificationKeys } from './verification-keys';
 
 class FixedClock extends Clock {
   t = 1_800_000_000_000;
@@ -13,55 +18,61 @@ class FixedClock extends Clock {
     return this.t;
   }
 }
-class RecordingEvents extends VerificationEvents {
-  expiredIds: string[] = [];
-  started(): void {}
-  checked(): void {}
-  canceled(): void {}
-  expired(verification: VerificationRecord): void {
-    this.expiredIds.push(verification.id);
-  }
-}
 
 const TTL_MS = 600_000;
 
 function setup() {
   const clock = new FixedClock();
-  const store = new MemoryVerificationStore(
-    {
-      maxFailedChecksPerNumber: 10,
-      failedChecksWindowMs: 3_600_000,
-      retentionMs: 86_400_000,
-      resendCooldownMs: 30_000,
-      maxSends: 3,
-    },
-    () => clock.t,
-  );
-  const outbox = new Outbox(new MemoryOutboxStore(), clock, {
+  const keys = new VerificationKeys(randomBytes(32));
+  const store = new RedisVerificationStore(createEmbeddedRedis('otp:'), keys, {
+    maxFailedChecksPerNumber: 10,
+    failedChecksWindowMs: 3_600_000,
+    retentionMs: 86_400_000,
+    resendCooldownMs: 30_000,
+    maxSends: 3,
+  });
+  const outbox = new Outbox(new RedisOutboxStore(createEmbeddedRedis('otp:')), clock, {
     pollMs: 1000,
     retryBaseMs: 1000,
     maxAttempts: 3,
     batchSize: 20,
     leaseMs: 60_000,
   });
-  const events = new RecordingEvents();
+  // The status webhooks of the settled events, as the app subscribes them; their jobs are what `announced` lists.
   const webhooks = new StatusWebhooks(outbox, clock, [
     { clientId: 'acme', url: 'http://127.0.0.1:9/hooks', secret: 'whsec_c2VjcmV0' },
   ]);
+  const subscriber = new VerificationWebhooks(webhooks, store, clock);
+  const recorded = new (class extends RecordingEvents {
+    override async publish(event: DomainEvent): Promise<void> {
+      await super.publish(event);
+      if (event.type === 'verification.settled') await subscriber.settled(event);
+    }
+  })();
   const announced: string[] = [];
   outbox.register(WEBHOOK_JOB, async (payload) => {
     announced.push((JSON.parse((payload as WebhookJob).body) as { type: string }).type);
     return { kind: 'done' };
   });
-  outbox.register(EXPIRY_JOB, expiryHandler(store, outbox, clock, events, webhooks));
-  const watch = new OutboxExpiryWatch(outbox, clock);
+  const expiry = new ExpiryWatch(outbox, store, clock, recorded);
+  outbox.register(EXPIRY_JOB, (payload) => expiry.runJob(payload));
+  const watch = {
+    watch: (verification: Pick<VerificationRecord, 'id' | 'expiresAt'>) =>
+      expiry.watch({ type: 'verification.started', verification: verification as VerificationRecord }),
+  };
+  /** Expiries told (counted once). */
+  const events = {
+    get expiredIds() {
+      return recorded.of('verification.expired').map((e) => e.verification.id);
+    },
+  };
 
   let n = 0;
   async function start(): Promise<VerificationRecord> {
     n += 1;
     const now = clock.t;
     const record: VerificationRecord = {
-      id: `VE${String(n).padStart(30, '0')}`,
+      id: keys.newId(`+1206555010${n}`),
       clientId: 'acme',
       to: `+1206555010${n}`,
       country: 'US',

@@ -1,10 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { EnqueueOutcome } from '../outbox/outbox-store';
+import { DomainEvents, EventOf, OnDomainEvent } from '../core/domain-events';
+import { effectiveStatus, VerificationRecord } from '../core/verification';
 import { JobResult, Outbox } from '../outbox/outbox';
-import { StatusWebhooks } from '../webhooks/status-webhooks';
-import { effectiveStatus, VerificationRecord } from './verification';
-import { VerificationEvents } from './verification-events';
+import { OutboxJob } from '../outbox/outbox-job';
+import { EnqueueOutcome } from '../outbox/outbox-store';
 import { VerificationStore } from './verification-store';
 
 export const EXPIRY_JOB = 'verification.expiry';
@@ -27,70 +27,64 @@ interface ExpiryJob {
 }
 
 /**
- * Expiry happens without a request: a job due at each code's deadline looks at the verification then, on whichever
- * instance claims it, so that an expiry is counted and announced. Start and resend set a deadline, so they ask.
+ * Expiry happens without a request: a job due at each code's deadline (one per deadline, deduplicated by id and
+ * expiresAt) looks at the verification then, on whichever instance claims it, so that an expiry is told. Start and
+ * resend set a deadline; the watch follows their events.
  */
-export abstract class ExpiryWatch {
-  /** Never throws: the verification stands without its watch; only its expiry would go uncounted and unannounced. */
-  abstract watch(verification: Deadline): Promise<void>;
-}
-
-/** One outbox job per deadline, deduplicated by (id, expiresAt): a deadline is watched once however often asked. */
-export class OutboxExpiryWatch extends ExpiryWatch {
+@Injectable()
+export class ExpiryWatch {
   private readonly logger = new Logger(ExpiryWatch.name);
 
   constructor(
     private readonly outbox: Outbox,
+    private readonly store: VerificationStore,
     private readonly clock: Clock,
-  ) {
-    super();
-  }
+    private readonly events: DomainEvents,
+  ) {}
 
-  async watch(verification: Deadline): Promise<void> {
+  /** Never throws: the verification stands without its watch; only its expiry would go untold. */
+  @OnDomainEvent('verification.started')
+  @OnDomainEvent('verification.resent')
+  async watch({ verification }: EventOf<'verification.started' | 'verification.resent'>): Promise<void> {
     try {
-      await scheduleWatch(this.outbox, this.clock.now(), verification);
+      await this.schedule(this.clock.now(), verification);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'Could not queue the expiry watch');
     }
   }
-}
 
-function scheduleWatch(outbox: Outbox, now: number, { id, expiresAt }: Deadline): Promise<EnqueueOutcome> {
-  const job: ExpiryJob = { id, expiresAt };
-  return outbox.enqueue({
-    type: EXPIRY_JOB,
-    payload: job,
-    runAt: expiresAt,
-    dedupKey: `expiry:${id}:${expiresAt}`,
-    dedupTtlMs: expiresAt - now + DEDUP_MARGIN_MS,
-  });
-}
-
-/**
- * Runs at a watched deadline. Still pending (a resend moved the deadline): watch the new one. Expired: announce it,
- * and count it once, by the watch of its last deadline only (an older watch may run as late, after an outage).
- * Finished otherwise: announce that status, a no-op unless the change's own webhook was lost.
- */
-export function expiryHandler(
-  store: VerificationStore,
-  outbox: Outbox,
-  clock: Clock,
-  events: VerificationEvents,
-  webhooks: StatusWebhooks,
-): (payload: unknown) => Promise<JobResult> {
-  return async (payload) => {
+  /**
+   * Runs at a watched deadline. Still pending (a resend moved the deadline): watch the new one. Finished or expired:
+   * tell it as settled (status webhooks announce it, a no-op unless the change's own webhook was lost), and tell an
+   * expiry once, by the watch of its last deadline only (an older watch may run as late, after an outage). Settled
+   * goes first: should its webhook fail to queue, the job's retry tells the expiry instead.
+   */
+  @OutboxJob(EXPIRY_JOB)
+  async runJob(payload: unknown): Promise<JobResult> {
     const job = payload as ExpiryJob;
-    const record = await store.get(job.id);
+    const record = await this.store.get(job.id);
     if (!record) return { kind: 'done' };
-    const now = clock.now();
+    const now = this.clock.now();
     const status = effectiveStatus(record, now);
     if (status === 'pending') {
-      await scheduleWatch(outbox, now, record);
+      await this.schedule(now, record);
       return { kind: 'done' };
     }
-    // Before counting: should the webhook fail to queue, the retry counts instead.
-    await webhooks.announce(`verification.${status}`, record, status);
-    if (status === 'expired' && record.expiresAt === job.expiresAt) events.expired(record);
+    await this.events.publish({ type: 'verification.settled', verification: record, status });
+    if (status === 'expired' && record.expiresAt === job.expiresAt) {
+      await this.events.publish({ type: 'verification.expired', verification: record });
+    }
     return { kind: 'done' };
-  };
+  }
+
+  private schedule(now: number, { id, expiresAt }: Deadline): Promise<EnqueueOutcome> {
+    const job: ExpiryJob = { id, expiresAt };
+    return this.outbox.enqueue({
+      type: EXPIRY_JOB,
+      payload: job,
+      runAt: expiresAt,
+      dedupKey: `expiry:${id}:${expiresAt}`,
+      dedupTtlMs: expiresAt - now + DEDUP_MARGIN_MS,
+    });
+  }
 }

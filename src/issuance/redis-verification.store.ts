@@ -17,7 +17,7 @@ import {
   VerificationStore,
 } from './verification-store';
 import { VerificationKeys } from './verification-keys';
-import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from './verification';
+import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from '../core/verification';
 
 type Reply = string[];
 type ScriptName =
@@ -42,13 +42,39 @@ const SCRIPT_KEYS: Record<ScriptName, number> = {
   'record-delivery': 1,
 };
 
+/**
+ * The record as hash fields. `sends` is a JSON array of the send attempts without their delivery reports; each
+ * send is indexed by its message id (`send:<messageId>`), and its report lives in `delivery:<i>` with its finality
+ * and time beside it, so the scripts update one send without a JSON library.
+ */
 function toFields(record: VerificationRecord): string[] {
   const fields: Record<string, string | number | undefined> = {
     ...record,
-    sends: JSON.stringify(record.sends),
+    sends: JSON.stringify(record.sends.map(({ delivery: _delivery, ...send }) => send)),
+    sendsLength: record.sends.length,
     context: record.context && JSON.stringify(record.context),
   };
+  record.sends.forEach((send, i) => {
+    fields[`send:${send.messageId}`] = i;
+    if (send.delivery) Object.assign(fields, deliveryFields(i, send.delivery));
+  });
   return Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+}
+
+function deliveryFields(i: number, report: DeliveryReport): Record<string, string> {
+  return {
+    [`delivery:${i}`]: JSON.stringify(report),
+    [`deliveryFinal:${i}`]: report.final ? '1' : '0',
+    [`deliveryAt:${i}`]: report.at,
+  };
+}
+
+function sendsOf(h: Record<string, string>): VerificationRecord['sends'] {
+  const sends = JSON.parse(h.sends) as VerificationRecord['sends'];
+  return sends.map((send, i) => {
+    const delivery = h[`delivery:${i}`];
+    return delivery === undefined ? send : { ...send, delivery: JSON.parse(delivery) as DeliveryReport };
+  });
 }
 
 function fromFields(id: string, h: Record<string, string>): VerificationRecord {
@@ -73,7 +99,7 @@ function fromFields(id: string, h: Record<string, string>): VerificationRecord {
     maxAttempts: Number(h.maxAttempts),
     codeVersion: Number(h.codeVersion),
     messageId: h.messageId,
-    sends: JSON.parse(h.sends) as VerificationRecord['sends'],
+    sends: sendsOf(h),
     sendCount: Number(h.sendCount),
     lastSendAt: Number(h.lastSendAt),
     fallbackAt: h.fallbackAt === undefined ? undefined : Number(h.fallbackAt),
@@ -89,7 +115,7 @@ export class RedisVerificationStore extends VerificationStore {
     private readonly policy: StorePolicy,
   ) {
     super();
-    this.scripts = new LuaScripts(redis, 'otp', join(__dirname, 'lua'), SCRIPT_KEYS);
+    this.scripts = new LuaScripts(redis, 'otp', join(__dirname, 'lua'), SCRIPT_KEYS, { library: 'lib' });
   }
 
   private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
@@ -264,7 +290,11 @@ export class RedisVerificationStore extends VerificationStore {
 
   async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
     if (!VerificationKeys.isId(id)) return { kind: 'unknown' };
-    const r = await this.run('record-delivery', [this.keys.record(id)], [messageId, JSON.stringify(report)]);
+    const r = await this.run(
+      'record-delivery',
+      [this.keys.record(id)],
+      [messageId, JSON.stringify(report), report.final ? '1' : '0', report.at],
+    );
     if (r[0] === 'recorded') return { kind: 'recorded', sendIndex: Number(r[1]), latest: r[2] === '1' };
     return r[0] === 'stale' ? { kind: 'stale' } : { kind: 'unknown' };
   }

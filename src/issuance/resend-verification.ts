@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import {
   FallbackAlreadyUsed,
@@ -6,14 +7,12 @@ import {
   VerificationNotFound,
   VerificationNotPending,
 } from '../common/domain-error';
+import { DomainEvents } from '../core/domain-events';
+import { Channel, VerificationRecord } from '../core/verification';
 import { channelForSend } from '../dispatch/channel-policy';
-import { CodeSender } from '../dispatch/code-sender';
-import { Admission, NoRateLimits, Quota, RateLimits } from '../rate-limiting/rate-limits';
-import { CodeGenerator } from './code-generator';
-import { CodeHasher } from './code-hasher';
-import { ExpiryWatch } from './expiry-watch';
-import { IssuanceSettings } from './start-verification';
-import { Channel, VerificationRecord } from './verification';
+import { Admission, Quota, RateLimits } from '../rate-limiting/rate-limits';
+import { CodeIssuer } from './code-issuer';
+import { IssuancePolicy } from './issuance-policy';
 import { VerificationStore } from './verification-store';
 
 export interface ResendVerificationCommand {
@@ -38,16 +37,15 @@ export interface ResendVerificationResult {
  * resends cannot all send; then the rate limits admit it (a resend counts against its number, the number's prefix
  * and Notify capacity). A refusal or a send that fails gives the claim and the points back.
  */
+@Injectable()
 export class ResendVerification {
   constructor(
     private readonly store: VerificationStore,
-    private readonly expiry: ExpiryWatch,
-    private readonly sender: CodeSender,
-    private readonly generator: CodeGenerator,
-    private readonly hasher: CodeHasher,
+    private readonly issuer: CodeIssuer,
     private readonly clock: Clock,
-    private readonly settings: IssuanceSettings & { maxSends: number },
-    private readonly limits: RateLimits = new NoRateLimits(),
+    private readonly policy: IssuancePolicy,
+    private readonly events: DomainEvents,
+    private readonly limits: RateLimits,
   ) {}
 
   async execute(command: ResendVerificationCommand): Promise<ResendVerificationResult> {
@@ -63,53 +61,49 @@ export class ResendVerification {
       case 'cooldown':
         throw new ResendTooSoon(Math.ceil(claim.retryAfterMs / 1000));
       case 'max_sends':
-        throw new MaxSendsReached(this.settings.maxSends);
+        throw new MaxSendsReached(this.policy.maxSends);
       case 'fallback_used':
         throw new FallbackAlreadyUsed();
     }
 
+    const release = () => this.store.releaseResend(record, claim, options);
     let admission: Admission;
     try {
       admission = await this.limits.admitResend({ to: record.to });
     } catch (error) {
-      await this.store.releaseResend(record, claim, options);
+      await release();
       throw error;
     }
     const channel =
-      command.channel ?? channelForSend(record.channel, claim.sendIndex, this.settings.autoVoiceOnResend);
-    const code = this.generator.generate(record.codeLength ?? this.settings.codeLength);
-    const hashing = this.hasher.hash(code);
-    hashing.catch(() => undefined);
-    let messageId: string;
-    try {
-      ({ messageId } = await this.sender.send({
+      command.channel ?? channelForSend(record.channel, claim.sendIndex, this.policy.autoVoiceOnResend);
+    const { receipt, hash } = await this.issuer.issue(
+      {
         verificationId: record.id,
         to: record.to,
         channel,
-        code,
         locale: record.locale,
         templateId: record.templateId,
         voiceId: record.voiceId,
-        ttlSeconds: this.settings.ttlSeconds,
+        ttlSeconds: this.policy.ttlSeconds,
         context: record.context,
-      }));
-    } catch (error) {
-      await this.store.releaseResend(record, claim, options);
-      await admission.refund();
-      throw error;
-    }
-    const hash = await hashing;
+      },
+      record.codeLength ?? this.policy.codeLength,
+      async () => {
+        await release();
+        await admission.refund();
+      },
+    );
     const now = this.clock.now();
-    const expiresAt = now + this.settings.ttlSeconds * 1000;
+    const expiresAt = now + this.policy.ttlSeconds * 1000;
     const outcome = await this.store.commitResend(
       record,
-      { hash, messageId, channel, sentAt: now, expiresAt },
+      { hash, messageId: receipt.messageId, channel, sentAt: now, expiresAt },
       now,
     );
     if (outcome.kind === 'finished') throw new VerificationNotPending(outcome.status);
-    await this.expiry.watch({ id: record.id, expiresAt });
     const updated = await this.store.get(record.id);
     if (!updated) throw new VerificationNotFound();
+    await this.events.publish({ type: 'verification.resent', verification: updated });
     return { verification: updated, quota: admission.quota };
   }
 }

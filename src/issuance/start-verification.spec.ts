@@ -1,19 +1,14 @@
 import { NotifyUnavailable } from '../common/domain-error';
 import { CheckCodeForNumber } from '../verification/check-code-for-number';
 import { CheckCode } from '../verification/check-code';
-import { FeedbackReporter } from '../verification/feedback-reporter';
 import { issuanceFixture } from '../../test/support/issuance-fixture';
 import { ResendVerification } from './resend-verification';
 import { StartVerification } from './start-verification';
 
-class NoFeedback extends FeedbackReporter {
-  received(): void {}
-}
-
 function setup() {
   const fixture = issuanceFixture({ codes: ['012345', '654321'] });
-  const check = new CheckCode(fixture.store, fixture.hasher, new NoFeedback(), fixture.clock);
-  const checkForNumber = new CheckCodeForNumber(fixture.store, fixture.hasher, check);
+  const check = new CheckCode(fixture.store, fixture.hasher, fixture.clock, fixture.events);
+  const checkForNumber = new CheckCodeForNumber(fixture.store, fixture.hasher, check, fixture.events);
   return { ...fixture, check, checkForNumber };
 }
 

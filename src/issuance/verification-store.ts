@@ -1,4 +1,5 @@
-import { DeliveryReport, VerificationRecord, VerificationStatus } from './verification';
+import { Settings } from '../config/settings';
+import { DeliveryReport, VerificationRecord, VerificationStatus } from '../core/verification';
 
 export type CreateOutcome = { kind: 'created'; replacedId?: string };
 export type ReserveOutcome =
@@ -47,8 +48,8 @@ export interface NewCode {
 
 /**
  * The verification store: every state change is one atomic step, so concurrent checks, resends and cancels on one
- * verification never interleave. Redis (Lua scripts) in production; an in-process map with the same contract when
- * no REDIS_URL is set.
+ * verification never interleave. Lua scripts, on Redis or (without REDIS_URL) on the embedded
+ * store, which runs the same scripts.
  */
 export abstract class VerificationStore {
   /** Stores a verification whose first code was sent, replacing (canceling) the client's pending one for the same number and purpose. */
@@ -90,11 +91,21 @@ export interface ResendOptions {
   fallback?: boolean;
 }
 
-/** Limits the store enforces; read from Settings. */
-export interface StorePolicy {
-  maxFailedChecksPerNumber: number;
-  failedChecksWindowMs: number;
-  retentionMs: number;
-  resendCooldownMs: number;
-  maxSends: number;
+/** Limits the store enforces; a class token, provided from Settings. */
+export abstract class StorePolicy {
+  abstract readonly maxFailedChecksPerNumber: number;
+  abstract readonly failedChecksWindowMs: number;
+  abstract readonly retentionMs: number;
+  abstract readonly resendCooldownMs: number;
+  abstract readonly maxSends: number;
+
+  static from({ otp }: Settings): StorePolicy {
+    return {
+      maxFailedChecksPerNumber: otp.maxFailedChecksPerNumber,
+      failedChecksWindowMs: otp.failedChecksWindowSeconds * 1000,
+      retentionMs: otp.retentionSeconds * 1000,
+      resendCooldownMs: otp.resendCooldownSeconds * 1000,
+      maxSends: otp.maxSends,
+    };
+  }
 }

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { VerificationEvents } from '../issuance/verification-events';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -7,7 +6,7 @@ import { MetricsController } from './metrics.controller';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [Metrics, { provide: VerificationEvents, useExisting: Metrics }],
-  exports: [Metrics, VerificationEvents],
+  providers: [Metrics],
+  exports: [Metrics],
 })
 export class MetricsModule {}

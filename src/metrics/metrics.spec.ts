@@ -1,4 +1,4 @@
-import { VerificationRecord } from '../issuance/verification';
+import { VerificationRecord } from '../core/verification';
 import { Metrics } from './metrics';
 
 function record(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
@@ -58,8 +58,10 @@ describe(Metrics.name, () => {
 
   it('labels a verification by the channel of its latest send and its country, never more', async () => {
     const metrics = new Metrics();
-    metrics.checked('approved', record());
-    metrics.started(record({ country: '', sends: [record().sends[0]] }), true);
+    metrics.checked({ type: 'verification.checked', result: 'approved', verification: record() });
+    const replacing = record({ country: '', sends: [record().sends[0]] });
+    metrics.started({ type: 'verification.started', verification: replacing });
+    metrics.replaced({ type: 'verification.replaced', verification: replacing, replacedId: 'VE0' });
 
     expect(await values(metrics, 'otp_verifications_total')).toEqual([
       { labels: { event: 'approved', channel: 'voice', country: 'US' }, value: 1 },

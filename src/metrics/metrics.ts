@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NotifyCallEvent } from '@app/notify';
-import { CheckResult, VerificationEvents } from '../issuance/verification-events';
-import { VerificationRecord } from '../issuance/verification';
+import { EventOf, OnDomainEvent } from '../core/domain-events';
+import { VerificationRecord } from '../core/verification';
 
 /** Codes that refuse by a limit without being 429s. */
 const RATE_LIMIT_CODES = new Set(['prefix_blocked', 'notify_capacity']);
@@ -13,7 +13,7 @@ const RATE_LIMIT_CODES = new Set(['prefix_blocked', 'notify_capacity']);
  * never a number, a code or an id.
  */
 @Injectable()
-export class Metrics implements VerificationEvents {
+export class Metrics {
   readonly registry = new Registry();
   private outboxDepthSource: () => number | Promise<number> = () => 0;
 
@@ -84,24 +84,31 @@ export class Metrics implements VerificationEvents {
     this.outboxDepthSource = source;
   }
 
-  started(verification: VerificationRecord, replaced: boolean): void {
-    const labels = verificationLabels(verification);
-    this.verifications.inc({ event: 'started', ...labels });
-    if (replaced) this.verifications.inc({ event: 'replaced', ...labels });
+  @OnDomainEvent('verification.started')
+  started({ verification }: EventOf<'verification.started'>): void {
+    this.verifications.inc({ event: 'started', ...verificationLabels(verification) });
   }
 
-  checked(result: CheckResult, verification?: VerificationRecord): void {
+  @OnDomainEvent('verification.replaced')
+  replaced({ verification }: EventOf<'verification.replaced'>): void {
+    this.verifications.inc({ event: 'replaced', ...verificationLabels(verification) });
+  }
+
+  @OnDomainEvent('verification.checked')
+  checked({ result, verification }: EventOf<'verification.checked'>): void {
     this.checks.inc({ result });
     if (verification && (result === 'approved' || result === 'failed')) {
       this.verifications.inc({ event: result, ...verificationLabels(verification) });
     }
   }
 
-  canceled(verification: VerificationRecord): void {
+  @OnDomainEvent('verification.canceled')
+  canceled({ verification }: EventOf<'verification.canceled'>): void {
     this.verifications.inc({ event: 'canceled', ...verificationLabels(verification) });
   }
 
-  expired(verification: VerificationRecord): void {
+  @OnDomainEvent('verification.expired')
+  expired({ verification }: EventOf<'verification.expired'>): void {
     this.verifications.inc({ event: 'expired', ...verificationLabels(verification) });
   }
 
@@ -111,6 +118,7 @@ export class Metrics implements VerificationEvents {
   }
 
   /** No label: a prefix is a number's first digits, and stays in the log line of the block. */
+  @OnDomainEvent('rate_limit.prefix_blocked')
   prefixBlocked(): void {
     this.prefixBlocks.inc();
   }

@@ -5,13 +5,14 @@ import {
   OnApplicationBootstrap,
   Optional,
 } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import Redis from 'ioredis';
 import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
 import { Metrics } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { MemoryOutboxStore } from './memory-outbox.store';
 import { Outbox } from './outbox';
+import { registerOutboxJobs } from './outbox-job';
 import { OutboxStore } from './outbox-store';
 import { RedisOutboxStore } from './redis-outbox.store';
 
@@ -20,7 +21,7 @@ const LEASE_MS = 120_000;
 const BATCH_SIZE = 20;
 
 /**
- * Polls from bootstrap on, and stops before the other shutdown hooks close Redis and the Notify client, so the jobs
+ * Registers the app's `@OutboxJob` handlers and polls from bootstrap on, and stops before the other shutdown hooks close Redis and the Notify client, so the jobs
  * in hand can finish.
  */
 @Injectable()
@@ -28,10 +29,13 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
   constructor(
     private readonly outbox: Outbox,
     private readonly store: OutboxStore,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
+    registerOutboxJobs(this.outbox, this.discovery, this.scanner);
     this.metrics?.setOutboxDepthSource(() => this.store.depth());
     this.outbox.start();
   }
@@ -42,12 +46,13 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
 }
 
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     {
       provide: OutboxStore,
       inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null) => (redis ? new RedisOutboxStore(redis) : new MemoryOutboxStore()),
+      useFactory: (redis: Redis) => new RedisOutboxStore(redis),
     },
     {
       provide: Outbox,

@@ -1,8 +1,9 @@
 import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
-import { fingerprintOf, Idempotency, MemoryIdempotencyStore, parseIdempotencyKey } from './idempotency';
+import { createEmbeddedRedis } from '../redis/embedded-redis';
+import { fingerprintOf, Idempotency, parseIdempotencyKey, RedisIdempotencyStore } from './idempotency';
 
 function setup(waitMs = 200) {
-  return new Idempotency(new MemoryIdempotencyStore(), {
+  return new Idempotency(new RedisIdempotencyStore(createEmbeddedRedis('otp:')), {
     answerTtlMs: 86_400_000,
     holdMs: 60_000,
     waitMs,

@@ -22,8 +22,13 @@ export type IdempotencyEntry = { fingerprint: string; token: string } & (
 export abstract class IdempotencyStore {
   /** Sets `entry` unless the key holds one; returns the entry already there, or null when this one was set. */
   abstract putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null>;
-  /** Replaces the holder's pending entry with its answer (`answer`), or deletes it (null). */
-  abstract settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void>;
+  /** Replaces the holder's pending entry (`held`) with its answer (`answer`), or deletes it (null). */
+  abstract settle(
+    key: string,
+    held: IdempotencyEntry,
+    answer: IdempotencyEntry | null,
+    ttlMs: number,
+  ): Promise<void>;
 }
 
 export class RedisIdempotencyStore extends IdempotencyStore {
@@ -43,41 +48,14 @@ export class RedisIdempotencyStore extends IdempotencyStore {
     }
   }
 
-  async settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void> {
-    await this.scripts.run('idempotency-settle', [key], [token, answer ? JSON.stringify(answer) : '', ttlMs]);
-  }
-}
-
-export class MemoryIdempotencyStore extends IdempotencyStore {
-  private readonly entries = new Map<string, { entry: IdempotencyEntry; deadline: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {
-    super();
-  }
-
-  async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
-    const current = this.live(key);
-    if (current) return structuredClone(current);
-    this.sweep();
-    this.entries.set(key, { entry: structuredClone(entry), deadline: this.now() + ttlMs });
-    return null;
-  }
-
-  async settle(key: string, token: string, answer: IdempotencyEntry | null, ttlMs: number): Promise<void> {
-    if (this.live(key)?.token !== token) return;
-    if (answer) this.entries.set(key, { entry: structuredClone(answer), deadline: this.now() + ttlMs });
-    else this.entries.delete(key);
-  }
-
-  private live(key: string): IdempotencyEntry | undefined {
-    const held = this.entries.get(key);
-    if (held && held.deadline <= this.now()) this.entries.delete(key);
-    return held && held.deadline > this.now() ? held.entry : undefined;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [key, held] of this.entries) if (held.deadline <= now) this.entries.delete(key);
+  async settle(
+    key: string,
+    held: IdempotencyEntry,
+    answer: IdempotencyEntry | null,
+    ttlMs: number,
+  ): Promise<void> {
+    const answerJson = answer ? JSON.stringify(answer) : '';
+    await this.scripts.run('idempotency-settle', [key], [JSON.stringify(held), answerJson, ttlMs]);
   }
 }
 
@@ -115,7 +93,7 @@ export class Idempotency {
     for (;;) {
       const existing = await this.store.putIfAbsent(
         key,
-        { state: 'pending', fingerprint, token },
+        pendingEntry(fingerprint, token),
         this.settings.holdMs,
       );
       if (!existing) return { kind: 'hold', key, token, fingerprint };
@@ -133,12 +111,22 @@ export class Idempotency {
       token: hold.token,
       ...answer,
     };
-    await this.store.settle(hold.key, hold.token, entry, this.settings.answerTtlMs);
+    await this.store.settle(
+      hold.key,
+      pendingEntry(hold.fingerprint, hold.token),
+      entry,
+      this.settings.answerTtlMs,
+    );
   }
 
   async release(hold: Extract<Begun, { kind: 'hold' }>): Promise<void> {
-    await this.store.settle(hold.key, hold.token, null, 0);
+    await this.store.settle(hold.key, pendingEntry(hold.fingerprint, hold.token), null, 0);
   }
+}
+
+/** The entry a holder puts, always built here, so that its JSON is the same bytes when the holder settles it. */
+function pendingEntry(fingerprint: string, token: string): IdempotencyEntry {
+  return { fingerprint, token, state: 'pending' };
 }
 
 /** One to 255 visible ASCII characters; a structured-field string's quotes are kept as sent. */

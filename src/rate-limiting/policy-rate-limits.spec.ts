@@ -3,7 +3,8 @@ import { DomainError } from '../common/domain-error';
 import { validateEnv } from '../config/env.validation';
 import { Settings } from '../config/settings';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
-import { RateLimitEvent, RateLimitEvents } from './rate-limit-events';
+import { createEmbeddedRedis } from '../redis/embedded-redis';
+import { RecordingEvents } from '../../test/support/recording-events';
 import { createRateLimits } from './rate-limiting.module';
 import { RateLimits } from './rate-limits';
 
@@ -25,12 +26,10 @@ function catalog(tier: string | null): NotifyCatalog {
 
 function setup(env: Record<string, string> = {}, tier: string | null = 'ADVANCED') {
   const clock = new FixedClock();
-  const events = new RateLimitEvents();
-  const seen: RateLimitEvent[] = [];
-  events.subscribe((e) => seen.push(e));
+  const events = new RecordingEvents();
   const settings = new Settings(validateEnv({ NOTIFY_CAPACITY_WAIT_MS: '0', ...env }));
-  const limits = createRateLimits(null, settings, clock, catalog(tier), events);
-  return { clock, limits, seen };
+  const limits = createRateLimits(createEmbeddedRedis('otp:'), settings, clock, catalog(tier), events);
+  return { clock, limits, seen: events.published };
 }
 
 async function refusal(admission: Promise<unknown>): Promise<{ code: string; retryAfter?: number }> {
@@ -164,7 +163,13 @@ describe('PolicyRateLimits (in-process)', () => {
         code: 'prefix_blocked',
       });
       expect(seen).toEqual([
-        { type: 'prefix_blocked', prefix: '+1206555', sends: 10, approvals: 0, blockSeconds: 7200 },
+        {
+          type: 'rate_limit.prefix_blocked',
+          prefix: '+1206555',
+          sends: 10,
+          approvals: 0,
+          blockSeconds: 7200,
+        },
       ]);
       await start(limits, '+12065560100');
       clock.t += 7200_000;

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Clock } from '../common/clock';
 import { RateLimited } from '../common/domain-error';
-import { RateLimitEvents } from './rate-limit-events';
+import { DomainEvents } from '../core/domain-events';
 import { Take, toSeconds, WindowCounter } from './window-counter';
 
 export interface PumpingSettings {
@@ -21,7 +21,7 @@ export interface PumpingSettings {
  * it shows as many sends to one prefix and almost no approvals. Per prefix and hour this counts sends (with a cap of
  * its own) and approvals; once a prefix has had `minSends` sends in the hour and fewer than `minApprovalPercent` of
  * them were approved, the prefix is blocked for `blockSeconds` (Twilio blocks such prefixes for 12 h). The block is
- * logged and reported to RateLimitEvents.
+ * logged and published (`rate_limit.prefix_blocked`).
  */
 export class PumpingGuard {
   private readonly logger = new Logger('RateLimits');
@@ -33,7 +33,7 @@ export class PumpingGuard {
     private readonly blocks: RateLimiterAbstract,
     private readonly settings: PumpingSettings,
     private readonly clock: Clock,
-    private readonly events: RateLimitEvents,
+    private readonly events: DomainEvents,
   ) {}
 
   prefixOf(to: string): string {
@@ -78,6 +78,6 @@ export class PumpingGuard {
       { event: 'prefix_blocked', prefix, sends, approvals, blockSeconds },
       `SMS pumping guard: prefix ${prefix} blocked for ${blockSeconds} s (${approvals} of ${sends} sends approved this hour)`,
     );
-    this.events.emit({ type: 'prefix_blocked', prefix, sends, approvals, blockSeconds });
+    await this.events.publish({ type: 'rate_limit.prefix_blocked', prefix, sends, approvals, blockSeconds });
   }
 }

@@ -4,15 +4,15 @@ import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
 import { DispatchModule } from '../dispatch/dispatch.module';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
-import { Metrics } from '../metrics/metrics';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { Idempotency, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency';
+import { Idempotency, RedisIdempotencyStore } from './idempotency';
 import { NotifyCapacity } from './notify-capacity';
 import { PolicyRateLimits } from './policy-rate-limits';
 import { PumpingGuard } from './pumping-guard';
-import { RateLimitEvents } from './rate-limit-events';
+import { DomainEvents } from '../core/domain-events';
+import { ApprovalsListener } from './approvals-listener';
 import { RateLimits } from './rate-limits';
-import { MemoryTokenBucket, RedisTokenBucket } from './token-bucket';
+import { RedisTokenBucket } from './token-bucket';
 import { createLimiter, WindowCounter } from './window-counter';
 
 const MINUTE = 60;
@@ -21,13 +21,13 @@ const DAY = 86400;
 /** How long a request with the same Idempotency-Key waits for the first one's answer before a 409. */
 const IDEMPOTENCY_WAIT_MS = 5000;
 
-/** Every policy of the README's table, on Redis or (null) in process memory. */
+/** Every policy of the README's table. */
 export function createRateLimits(
-  redis: Redis | null,
+  redis: Redis,
   settings: Settings,
   clock: Clock,
   catalog: NotifyCatalog,
-  events: RateLimitEvents,
+  events: DomainEvents,
 ): PolicyRateLimits {
   const { limits } = settings;
   const counter = (name: string, limit: number, windowSeconds: number) =>
@@ -41,11 +41,8 @@ export function createRateLimits(
     clock,
     events,
   );
-  const capacity = new NotifyCapacity(
-    redis ? new RedisTokenBucket(redis) : new MemoryTokenBucket(),
-    catalog,
-    limits.notify,
-    (limit) => counter('notify-daily', limit, DAY),
+  const capacity = new NotifyCapacity(new RedisTokenBucket(redis), catalog, limits.notify, (limit) =>
+    counter('notify-daily', limit, DAY),
   );
   return new PolicyRateLimits(
     {
@@ -70,24 +67,16 @@ export function createRateLimits(
   providers: [
     { provide: Clock, useClass: SystemClock },
     {
-      provide: RateLimitEvents,
-      inject: [{ token: Metrics, optional: true }],
-      useFactory: (metrics?: Metrics) => {
-        const events = new RateLimitEvents();
-        if (metrics) events.subscribe((event) => event.type === 'prefix_blocked' && metrics.prefixBlocked());
-        return events;
-      },
-    },
-    {
       provide: RateLimits,
-      inject: [REDIS_CLIENT, Settings, Clock, NotifyCatalog, RateLimitEvents],
+      inject: [REDIS_CLIENT, Settings, Clock, NotifyCatalog, DomainEvents],
       useFactory: createRateLimits,
     },
+    ApprovalsListener,
     {
       provide: Idempotency,
       inject: [REDIS_CLIENT, Settings],
-      useFactory: (redis: Redis | null, settings: Settings) =>
-        new Idempotency(redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(), {
+      useFactory: (redis: Redis, settings: Settings) =>
+        new Idempotency(new RedisIdempotencyStore(redis), {
           answerTtlMs: DAY * 1000,
           // Longer than any request can run: the capacity wait, every Notify attempt, and hashing and storing.
           holdMs:
@@ -99,6 +88,6 @@ export function createRateLimits(
         }),
     },
   ],
-  exports: [RateLimits, Idempotency, RateLimitEvents],
+  exports: [RateLimits, Idempotency],
 })
 export class RateLimitingModule {}

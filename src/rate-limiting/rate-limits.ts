@@ -38,14 +38,3 @@ export abstract class RateLimits {
   /** A code was approved: the conversion the SMS-pumping guard watches. Never throws, never delays the check. */
   abstract approved(to: string): void;
 }
-
-/** For use cases built without limits (unit tests, tools); the app always wires the real ones. */
-export class NoRateLimits extends RateLimits {
-  async admitStart(): Promise<Admission> {
-    return { refund: async () => undefined };
-  }
-  async admitResend(): Promise<Admission> {
-    return { refund: async () => undefined };
-  }
-  approved(): void {}
-}

@@ -36,23 +36,3 @@ export class RedisTokenBucket extends TokenBucket {
     return { kind: kind === 'granted' ? 'granted' : 'refused', waitMs: Number(wait) };
   }
 }
-
-/** The same bucket in process memory, for running without Redis (one instance). */
-export class MemoryTokenBucket extends TokenBucket {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {
-    super();
-  }
-
-  async reserve(key: string, spec: BucketSpec): Promise<Reservation> {
-    const now = this.now();
-    const perMs = spec.ratePerSecond / 1000;
-    const bucket = this.buckets.get(key) ?? { tokens: spec.burst, at: now };
-    const tokens = Math.min(spec.burst, bucket.tokens + Math.max(0, now - bucket.at) * perMs) - 1;
-    const waitMs = tokens < 0 ? Math.ceil(-tokens / perMs) : 0;
-    if (waitMs > spec.maxWaitMs) return { kind: 'refused', waitMs };
-    this.buckets.set(key, { tokens, at: now });
-    return { kind: 'granted', waitMs };
-  }
-}

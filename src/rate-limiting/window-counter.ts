@@ -1,10 +1,5 @@
 import Redis from 'ioredis';
-import {
-  RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Clock } from '../common/clock';
 import { Quota } from './rate-limits';
 
@@ -38,18 +33,15 @@ end
 return {consumed, ttl}`;
 
 /**
- * rate-limiter-flexible over the shared ioredis connection (keys under the connection's prefix), or its in-memory
- * twin when the service runs without Redis. No insurance limiter: when Redis cannot be reached the limiter throws,
- * and the request fails closed.
+ * rate-limiter-flexible over the shared ioredis connection (keys under the connection's prefix). No insurance
+ * limiter: when Redis cannot be reached the limiter throws, and the request fails closed.
  */
 export function createLimiter(
-  redis: Redis | null,
+  redis: Redis,
   options: { keyPrefix: string; points: number; durationSeconds: number },
 ): RateLimiterAbstract {
   const common = { keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds };
-  return redis
-    ? new RateLimiterRedis({ ...common, storeClient: redis, customIncrTtlLuaScript: INCR_TTL_DROP_EMPTY })
-    : new RateLimiterMemory(common);
+  return new RateLimiterRedis({ ...common, storeClient: redis, customIncrTtlLuaScript: INCR_TTL_DROP_EMPTY });
 }
 
 /**
@@ -65,7 +57,7 @@ export class WindowCounter {
     private readonly clock: Clock,
   ) {}
 
-  static create(redis: Redis | null, policy: WindowPolicy, clock: Clock): WindowCounter {
+  static create(redis: Redis, policy: WindowPolicy, clock: Clock): WindowCounter {
     const limiter = createLimiter(redis, {
       keyPrefix: `rl:${policy.name}`,
       points: policy.limit,

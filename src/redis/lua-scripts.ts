@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { forEmbeddedRedis, isEmbeddedRedis } from './embedded-redis';
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * The Lua scripts of one folder, registered once per connection with ioredis `defineCommand`, which sends EVALSHA and
- * falls back to EVAL on NOSCRIPT (after a SCRIPT FLUSH or a failover). `scripts` names each file and its key count.
+ * falls back to EVAL on NOSCRIPT (after a SCRIPT FLUSH or a failover). `scripts` names each file and its key count;
+ * `library` names a file of the folder whose functions every script of it may call (prepended when loaded).
  */
 export class LuaScripts<Name extends string> {
   constructor(
@@ -14,12 +16,16 @@ export class LuaScripts<Name extends string> {
     private readonly namespace: string,
     folder: string,
     scripts: Record<Name, number>,
+    options: { library?: string } = {},
   ) {
+    const library = options.library ? readFileSync(join(folder, `${options.library}.lua`), 'utf8') : '';
+    const embedded = isEmbeddedRedis(redis);
     for (const [name, numberOfKeys] of Object.entries<number>(scripts)) {
       if (this.command(name)) continue; // another store on this connection defined it already
+      const lua = library + readFileSync(join(folder, `${name}.lua`), 'utf8');
       redis.defineCommand(this.commandName(name), {
         numberOfKeys,
-        lua: readFileSync(join(folder, `${name}.lua`), 'utf8'),
+        lua: embedded ? forEmbeddedRedis(lua) : lua,
       });
     }
   }

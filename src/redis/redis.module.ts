@@ -1,8 +1,9 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Settings } from '../config/settings';
+import { createEmbeddedRedis } from './embedded-redis';
 
-/** The shared ioredis connection, or null when no REDIS_URL is set (the in-process store is used then). */
+/** The shared ioredis connection: to REDIS_URL, or the embedded in-process store when no REDIS_URL is set. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 /**
@@ -56,10 +57,10 @@ function safeAddress(url: string): string {
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
@@ -69,12 +70,12 @@ class RedisLifecycle implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [Settings],
-      useFactory: async (settings: Settings): Promise<Redis | null> => {
+      useFactory: async (settings: Settings): Promise<Redis> => {
         if (!settings.redis.url) {
           new Logger('Redis').warn(
-            'No REDIS_URL: using the in-process store. It is single-instance and forgets everything on restart.',
+            'No REDIS_URL: using the embedded store (the same Lua scripts, in process). It is single-instance and forgets everything on restart.',
           );
-          return null;
+          return createEmbeddedRedis(settings.redis.keyPrefix);
         }
         return connectRedis(settings.redis.url, settings.redis);
       },

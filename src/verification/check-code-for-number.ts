@@ -1,7 +1,8 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../core/domain-events';
 import { CodeHasher } from '../issuance/code-hasher';
-import { NoVerificationEvents, VerificationEvents } from '../issuance/verification-events';
 import { VerificationStore } from '../issuance/verification-store';
-import { parsePhoneNumber } from '../dispatch/phone-numbers';
+import { parsePhoneNumber } from '../core/phone-number';
 import { CheckCode } from './check-code';
 
 export interface CheckCodeForNumberCommand {
@@ -19,12 +20,13 @@ export type CheckCodeForNumberResult =
  * and in time (a dummy hash runs when nothing was compared), so the answer never tells whether the number has a
  * verification.
  */
+@Injectable()
 export class CheckCodeForNumber {
   constructor(
     private readonly store: VerificationStore,
     private readonly hasher: CodeHasher,
     private readonly checkCode: CheckCode,
-    private readonly events: VerificationEvents = new NoVerificationEvents(),
+    private readonly events: DomainEvents,
   ) {}
 
   async execute(command: CheckCodeForNumberCommand): Promise<CheckCodeForNumberResult> {
@@ -35,7 +37,7 @@ export class CheckCodeForNumber {
       const result = await this.checkRecord(record, command.code);
       if (result) return result;
     } else {
-      this.events.checked('not_found');
+      await this.events.publish({ type: 'verification.checked', result: 'not_found' });
       await this.hasher.verifyNothing(command.code);
     }
     return { valid: false, status: 'pending' };

@@ -1,11 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { VerificationNotFound } from '../common/domain-error';
 import { CodeHasher } from '../issuance/code-hasher';
-import { effectiveStatus, VerificationRecord, VerificationStatus } from '../issuance/verification';
-import { CheckResult, NoVerificationEvents, VerificationEvents } from '../issuance/verification-events';
+import { effectiveStatus, VerificationRecord, VerificationStatus } from '../core/verification';
+import { CheckResult, DomainEvents } from '../core/domain-events';
 import { VerificationStore } from '../issuance/verification-store';
-import { NoRateLimits, RateLimits } from '../rate-limiting/rate-limits';
-import { FeedbackReporter } from './feedback-reporter';
 
 export interface CheckCodeCommand {
   clientId: string;
@@ -23,22 +22,21 @@ export interface CheckCodeResult {
 /**
  * Checks a code atomically: an attempt is reserved (one Lua step) before any hashing, the approval succeeds exactly
  * once, and a wrong code counts against the verification and its number. A finished verification answers with its
- * status, never an error. An approval tells the rate limits (the SMS-pumping guard watches approvals per prefix).
+ * status, never an error. An approval is published: Notify feedback and the SMS-pumping guard follow it.
  */
+@Injectable()
 export class CheckCode {
   constructor(
     private readonly store: VerificationStore,
     private readonly hasher: CodeHasher,
-    private readonly feedback: FeedbackReporter,
     private readonly clock: Clock,
-    private readonly events: VerificationEvents = new NoVerificationEvents(),
-    private readonly limits: RateLimits = new NoRateLimits(),
+    private readonly events: DomainEvents,
   ) {}
 
   async execute(command: CheckCodeCommand): Promise<CheckCodeResult> {
     const record = await this.store.get(command.id);
     if (!record || record.clientId !== command.clientId) {
-      this.events.checked('not_found');
+      await this.events.publish({ type: 'verification.checked', result: 'not_found' });
       throw new VerificationNotFound();
     }
     return this.checkRecord(record, command.code);
@@ -50,7 +48,9 @@ export class CheckCode {
     code: string,
   ): Promise<CheckCodeResult & { evaluated: boolean }> {
     const { outcome, ...result } = await this.evaluate(record, code);
-    this.events.checked(outcome, record);
+    await this.events.publish({ type: 'verification.checked', result: outcome, verification: record });
+    if (outcome === 'failed')
+      await this.events.publish({ type: 'verification.failed', verification: record });
     return result;
   }
 
@@ -62,7 +62,7 @@ export class CheckCode {
     const base = { id: record.id, valid: false, evaluated: false };
     switch (reservation.kind) {
       case 'not_found':
-        this.events.checked('not_found');
+        await this.events.publish({ type: 'verification.checked', result: 'not_found' });
         throw new VerificationNotFound();
       case 'finished':
         return {
@@ -90,8 +90,11 @@ export class CheckCode {
     if (await this.hasher.verify(reservation.hash, code)) {
       const approval = await this.store.approve(record, reservation.codeVersion, this.clock.now());
       if (approval.kind === 'approved') {
-        await this.feedback.received(approval.messageId);
-        this.limits.approved(record.to);
+        await this.events.publish({
+          type: 'verification.approved',
+          verification: record,
+          messageId: approval.messageId,
+        });
         return {
           id: record.id,
           valid: true,

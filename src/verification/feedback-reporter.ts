@@ -1,15 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { NotifyClient, NotifyError } from '@app/notify';
+import { EventOf, OnDomainEvent } from '../core/domain-events';
 import { JobResult, Outbox } from '../outbox/outbox';
-
-/** Tells Notify which message's code was used, so AWS learns which routes deliver. */
-export abstract class FeedbackReporter {
-  /**
-   * Never throws and never waits for Notify: a check must not be slowed or failed by feedback. It may wait for
-   * the report to be stored durably.
-   */
-  abstract received(messageId: string): void | Promise<void>;
-}
+import { OutboxJob } from '../outbox/outbox-job';
 
 export const FEEDBACK_JOB = 'notify.feedback';
 
@@ -19,19 +12,24 @@ interface FeedbackJob {
 }
 
 /**
- * RECEIVED goes through the durable outbox: enqueued once per message (deduplicated by its id, so no two instances
- * ever report one message twice), sent by whichever instance claims it, retried with backoff on Notify's
- * retryable errors, and kept across restarts. Verifications that end without approval report nothing: AWS marks
- * their messages FAILED itself after about an hour (see the README).
+ * Tells Notify which message's code was used (PutMessageFeedback RECEIVED), so AWS learns which routes deliver. It
+ * goes through the durable outbox: enqueued once per message (deduplicated by its id, so no two instances ever report
+ * one message twice), sent by whichever instance claims it, retried with backoff on Notify's retryable errors, and
+ * kept across restarts. Verifications that end without approval report nothing: AWS marks their messages FAILED
+ * itself after about an hour (see the README).
  */
-export class OutboxFeedbackReporter extends FeedbackReporter {
-  private readonly logger = new Logger(OutboxFeedbackReporter.name);
+@Injectable()
+export class FeedbackReporter {
+  private readonly logger = new Logger(FeedbackReporter.name);
 
-  constructor(private readonly outbox: Outbox) {
-    super();
-  }
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly notify: NotifyClient,
+  ) {}
 
-  async received(messageId: string): Promise<void> {
+  /** Never throws and never waits for Notify: a check must not be slowed or failed by feedback. */
+  @OnDomainEvent('verification.approved')
+  async received({ messageId }: EventOf<'verification.approved'>): Promise<void> {
     const job: FeedbackJob = { messageId, status: 'RECEIVED' };
     try {
       await this.outbox.enqueue({ type: FEEDBACK_JOB, payload: job, dedupKey: `feedback:${messageId}` });
@@ -40,14 +38,13 @@ export class OutboxFeedbackReporter extends FeedbackReporter {
       this.logger.warn({ messageId, err: (error as Error).message }, 'Could not enqueue PutMessageFeedback');
     }
   }
-}
 
-/** The outbox handler: one PutMessageFeedback call per attempt; the outbox does the backoff. */
-export function feedbackHandler(notify: NotifyClient): (payload: unknown) => Promise<JobResult> {
-  return async (payload) => {
+  /** One PutMessageFeedback call per attempt; the outbox does the backoff. */
+  @OutboxJob(FEEDBACK_JOB)
+  async send(payload: unknown): Promise<JobResult> {
     const { messageId, status } = payload as FeedbackJob;
     try {
-      await notify.putFeedback(messageId, status);
+      await this.notify.putFeedback(messageId, status);
       return { kind: 'done' };
     } catch (error) {
       if (error instanceof NotifyError && !error.retryable) {
@@ -55,5 +52,5 @@ export function feedbackHandler(notify: NotifyClient): (payload: unknown) => Pro
       }
       return { kind: 'retry', reason: `PutMessageFeedback failed: ${(error as Error).message}` };
     }
-  };
+  }
 }

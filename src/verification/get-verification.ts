@@ -1,8 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { VerificationNotFound } from '../common/domain-error';
-import { VerificationRecord } from '../issuance/verification';
+import { VerificationRecord } from '../core/verification';
 import { VerificationStore } from '../issuance/verification-store';
 
 /** Another client's verification is as unknown as one that never existed. */
+@Injectable()
 export class GetVerification {
   constructor(private readonly store: VerificationStore) {}
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { WebhookEndpoint } from '../config/settings';
-import { SendAttempt, VerificationRecord } from '../issuance/verification';
+import { SendAttempt, VerificationRecord } from '../core/verification';
 import { Outbox } from '../outbox/outbox';
 
 export type WebhookEventType =

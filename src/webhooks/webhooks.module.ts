@@ -1,26 +1,15 @@
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
+import { IssuanceModule } from '../issuance/issuance.module';
 import { Outbox } from '../outbox/outbox';
 import { OutboxModule } from '../outbox/outbox.module';
-import { StatusWebhooks, WEBHOOK_JOB } from './status-webhooks';
-import { webhookHandler } from './webhook-sender';
+import { StatusWebhooks } from './status-webhooks';
+import { VerificationWebhooks } from './verification-webhooks';
 
-@Injectable()
-class WebhookWorker implements OnModuleInit {
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly webhooks: StatusWebhooks,
-  ) {}
-
-  onModuleInit(): void {
-    this.outbox.register(WEBHOOK_JOB, webhookHandler(this.webhooks));
-  }
-}
-
-/** Queues status webhooks (the issuance module's store announces through it) and delivers them. */
+/** Status webhooks: queued in the outbox as the domain events come, and delivered by the outbox. */
 @Module({
-  imports: [OutboxModule],
+  imports: [OutboxModule, IssuanceModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     {
@@ -29,8 +18,7 @@ class WebhookWorker implements OnModuleInit {
       useFactory: (outbox: Outbox, clock: Clock, settings: Settings) =>
         new StatusWebhooks(outbox, clock, settings.webhooks.endpoints),
     },
-    WebhookWorker,
+    VerificationWebhooks,
   ],
-  exports: [StatusWebhooks],
 })
 export class WebhooksModule {}

@@ -1,4 +1,5 @@
-import { RateLimitEvent, RateLimitEvents } from '../../src/rate-limiting/rate-limit-events';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventOf } from '../../src/core/domain-events';
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
 
 /** `+1` area code, exchange 555, then four digits: sequential numbers of one prefix (`+1<area>555`). */
@@ -6,14 +7,16 @@ const number = (area: number, line: number) => `+1${area}555${String(line).padSt
 
 describe('the SMS-pumping guard over HTTP', () => {
   let svc: RunningService;
-  const blocks: RateLimitEvent[] = [];
+  const blocks: EventOf<'rate_limit.prefix_blocked'>[] = [];
 
   beforeAll(async () => {
     svc = await startService(
       { PUMPING_MIN_SENDS: '10', PUMPING_MIN_APPROVAL_PERCENT: '20', PUMPING_BLOCK_SECONDS: '43200' },
       'rl-pumping',
     );
-    svc.app.get(RateLimitEvents).subscribe((event) => blocks.push(event));
+    svc.app
+      .get(EventEmitter2)
+      .on('rate_limit.prefix_blocked', (event: EventOf<'rate_limit.prefix_blocked'>) => blocks.push(event));
   });
   afterAll(() => svc.close());
 
@@ -55,7 +58,12 @@ describe('the SMS-pumping guard over HTTP', () => {
     }
     expect(burst.flatMap((to) => svc.emulator.messages({ to }))).toHaveLength(10);
 
-    expect(blocks[0]).toMatchObject({ type: 'prefix_blocked', prefix: '+1305555', sends: 10, approvals: 0 });
+    expect(blocks[0]).toMatchObject({
+      type: 'rate_limit.prefix_blocked',
+      prefix: '+1305555',
+      sends: 10,
+      approvals: 0,
+    });
     const logged = svc.logs.map((line) => JSON.parse(line)).find((entry) => entry.event === 'prefix_blocked');
     // Log lines mask anything that looks like a phone number, a prefix too; the event and Redis keep it whole.
     expect(logged).toMatchObject({

@@ -1,13 +1,13 @@
 import Redis from 'ioredis';
 import { SystemClock } from '../../src/common/clock';
 import { Argon2CodeHasher } from '../../src/issuance/code-hasher';
-import { MemoryVerificationStore } from '../../src/issuance/memory-verification.store';
 import { RedisVerificationStore } from '../../src/issuance/redis-verification.store';
-import { VerificationRecord } from '../../src/issuance/verification';
+import { VerificationRecord } from '../../src/core/verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
 import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
 import { CheckCode } from '../../src/verification/check-code';
-import { FeedbackReporter } from '../../src/verification/feedback-reporter';
+import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
+import { RecordingEvents } from '../support/recording-events';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { pendingRecord } from './verification-store.contract';
 
@@ -20,10 +20,10 @@ class CountingHasher extends Argon2CodeHasher {
   }
 }
 
-class RecordingFeedback extends FeedbackReporter {
-  readonly messageIds: string[] = [];
-  received(messageId: string): void {
-    this.messageIds.push(messageId);
+/** What a check tells Notify feedback: the message of each approval. */
+class RecordingFeedback extends RecordingEvents {
+  get messageIds(): string[] {
+    return this.of('verification.approved').map((event) => event.messageId);
   }
 }
 
@@ -48,7 +48,7 @@ function record(to: string, maxAttempts: number): VerificationRecord {
 
 describe.each([
   ['Redis', 'redis'],
-  ['in-process', 'memory'],
+  ['embedded', 'embedded'],
 ] as const)('CheckCode under concurrency (%s store)', (_label, kind) => {
   let store: VerificationStore;
   let redis: Redis | undefined;
@@ -59,11 +59,10 @@ describe.each([
       redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
       store = new RedisVerificationStore(redis, keys, policy);
     } else {
-      store = new MemoryVerificationStore(policy);
+      store = new RedisVerificationStore(createEmbeddedRedis('otp:'), keys, policy);
     }
   });
   afterAll(async () => {
-    if (store instanceof MemoryVerificationStore) store.close();
     await redis?.quit();
     await deletePrefix(prefix);
   });
@@ -71,7 +70,7 @@ describe.each([
   it('50 concurrent checks with the right code: exactly one approval and one feedback', async () => {
     const hasher = new CountingHasher(secret, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
     const feedback = new RecordingFeedback();
-    const check = new CheckCode(store, hasher, feedback, clock);
+    const check = new CheckCode(store, hasher, clock, feedback);
     const v = record('+12065550150', 50);
     await store.create(v, await hasher.hash('424242'), clock.now());
 
@@ -85,7 +84,7 @@ describe.each([
 
   it('200 concurrent wrong codes with a limit of 5: at most 5 compared, the verification fails', async () => {
     const hasher = new CountingHasher(secret, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
-    const check = new CheckCode(store, hasher, new RecordingFeedback(), clock);
+    const check = new CheckCode(store, hasher, clock, new RecordingFeedback());
     const v = record('+12065550151', 5);
     await store.create(v, await hasher.hash('424242'), clock.now());
 

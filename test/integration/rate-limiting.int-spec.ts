@@ -7,7 +7,7 @@ import { validateEnv } from '../../src/config/env.validation';
 import { Settings } from '../../src/config/settings';
 import { NotifyCatalog } from '../../src/dispatch/notify-catalog';
 import { Idempotency, RedisIdempotencyStore } from '../../src/rate-limiting/idempotency';
-import { RateLimitEvent, RateLimitEvents } from '../../src/rate-limiting/rate-limit-events';
+import { RecordingEvents } from '../support/recording-events';
 import { createRateLimits } from '../../src/rate-limiting/rate-limiting.module';
 import { RateLimits } from '../../src/rate-limiting/rate-limits';
 import { RedisTokenBucket } from '../../src/rate-limiting/token-bucket';
@@ -44,9 +44,8 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
     const scope = `${prefix}${Math.random().toString(36).slice(2, 8)}:`;
     const redis = await connect(scope);
     const clock = new ManualClock();
-    const events = new RateLimitEvents();
-    const seen: RateLimitEvent[] = [];
-    events.subscribe((e) => seen.push(e));
+    const events = new RecordingEvents();
+    const seen = events.published;
     const settings = new Settings(
       validateEnv({ NOTIFY_CAPACITY_WAIT_MS: '0', NOTIFY_SENDS_PER_SECOND: '1000', ...env }),
     );
@@ -147,7 +146,9 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
     });
     for (let i = 0; i < 10; i++) await start(limits, `+1206555${1000 + i}`);
     expect(await codeOf(start(limits, '+12065551010'))).toBe('prefix_blocked');
-    expect(seen).toMatchObject([{ type: 'prefix_blocked', prefix: '+1206555', sends: 10, approvals: 0 }]);
+    expect(seen).toMatchObject([
+      { type: 'rate_limit.prefix_blocked', prefix: '+1206555', sends: 10, approvals: 0 },
+    ]);
 
     for (let i = 0; i < 30; i++) {
       const to = `+1212555${1000 + i}`;

@@ -1,4 +1,4 @@
-import { DeliveryStatus, VerificationRecord } from '../../src/issuance/verification';
+import { DeliveryStatus, VerificationRecord } from '../../src/core/verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
 import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
 

@@ -5,12 +5,14 @@ import { DestinationPolicy } from '../../src/dispatch/destination-policy';
 import { NotifyCatalog } from '../../src/dispatch/notify-catalog';
 import { CodeGenerator, RandomCodeGenerator } from '../../src/issuance/code-generator';
 import { CodeHasher } from '../../src/issuance/code-hasher';
-import { ExpiryWatch } from '../../src/issuance/expiry-watch';
-import { MemoryVerificationStore } from '../../src/issuance/memory-verification.store';
+import { CodeIssuer } from '../../src/issuance/code-issuer';
+import { RedisVerificationStore } from '../../src/issuance/redis-verification.store';
 import { ResendVerification } from '../../src/issuance/resend-verification';
 import { StartVerification } from '../../src/issuance/start-verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
-import { RateLimits } from '../../src/rate-limiting/rate-limits';
+import { Admission, RateLimits } from '../../src/rate-limiting/rate-limits';
+import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
+import { RecordingEvents } from './recording-events';
 
 /** Fakes for the ports of the issuance use cases, shared by their unit specs. */
 export class FixedClock extends Clock {
@@ -59,19 +61,24 @@ export class FakeSender extends CodeSender {
   }
 }
 
-export class RecordingWatch extends ExpiryWatch {
-  deadlines: { id: string; expiresAt: number }[] = [];
-  async watch({ id, expiresAt }: { id: string; expiresAt: number }): Promise<void> {
-    this.deadlines.push({ id, expiresAt });
+/** Limits that admit everything, for specs of the use cases' own rules. */
+export class NoRateLimits extends RateLimits {
+  async admitStart(): Promise<Admission> {
+    return { refund: async () => undefined };
   }
+  async admitResend(): Promise<Admission> {
+    return { refund: async () => undefined };
+  }
+  approved(): void {}
 }
 
-/** StartVerification and ResendVerification on the in-process store, with every port faked. */
+/** StartVerification and ResendVerification on the embedded store (the real Lua scripts), with every port faked. */
 export function issuanceFixture(
   options: { maxSends?: number; codes?: string[]; limits?: RateLimits; blocked?: string[] } = {},
 ) {
   const maxSends = options.maxSends ?? 3;
-  const store = new MemoryVerificationStore({
+  const keys = new VerificationKeys(Buffer.from('k'.repeat(32)));
+  const store = new RedisVerificationStore(createEmbeddedRedis('otp:'), keys, {
     maxFailedChecksPerNumber: 10,
     failedChecksWindowMs: 3_600_000,
     retentionMs: 86_400_000,
@@ -81,24 +88,23 @@ export function issuanceFixture(
   const clock = new FixedClock();
   const sender = new FakeSender();
   const hasher = new PlainHasher();
-  const keys = new VerificationKeys(Buffer.from('k'.repeat(32)));
   const destinations = new DestinationPolicy({} as NotifyCatalog, ['US'], options.blocked);
-  const settings = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends };
+  const policy = { ttlSeconds: 600, codeLength: 6, maxAttempts: 5, autoVoiceOnResend: true, maxSends };
   const codes = options.codes ? new FixedCodes(options.codes) : new RandomCodeGenerator();
-  const watch = new RecordingWatch();
-  const start = new StartVerification(
-    store,
-    watch,
-    keys,
-    destinations,
-    sender,
-    codes,
-    hasher,
-    clock,
-    settings,
-    undefined,
-    options.limits,
-  );
-  const resend = new ResendVerification(store, watch, sender, codes, hasher, clock, settings, options.limits);
-  return { store, clock, sender, hasher, watch, start, resend };
+  const events = new RecordingEvents();
+  const limits = options.limits ?? new NoRateLimits();
+  const issuer = new CodeIssuer(sender, codes, hasher);
+  const start = new StartVerification(store, keys, destinations, issuer, clock, policy, events, limits);
+  const resend = new ResendVerification(store, issuer, clock, policy, events, limits);
+  /** The deadlines the expiry watch is told to watch: those of starts and resends. */
+  const watch = {
+    get deadlines() {
+      return events.published.flatMap((event) =>
+        event.type === 'verification.started' || event.type === 'verification.resent'
+          ? [{ id: event.verification.id, expiresAt: event.verification.expiresAt }]
+          : [],
+      );
+    },
+  };
+  return { store, clock, sender, hasher, watch, events, start, resend };
 }

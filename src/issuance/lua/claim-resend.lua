@@ -7,7 +7,7 @@ local r = redis.call('HMGET', KEYS[1], 'clientId', 'status', 'expiresAt', 'lastS
 if not r[1] or r[1] ~= ARGV[1] then return {'not_found'} end
 if r[2] ~= 'pending' then return {'finished', r[2]} end
 local now = tonumber(ARGV[2])
-if now >= tonumber(r[3]) then return {'finished', 'expired'} end
+if is_expired(now, r[3]) then return {'finished', 'expired'} end
 if ARGV[5] == '1' and r[6] then return {'fallback_used'} end
 if tonumber(r[5]) >= tonumber(ARGV[4]) then return {'max_sends'} end
 if ARGV[5] == '1' then

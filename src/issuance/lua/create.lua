@@ -11,10 +11,8 @@ if current ~= '' and string.match(current, '^VE[0-9a-f]+$') then
   local prevRecord = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1]) .. current
   local prevHash = string.sub(KEYS[2], 1, #KEYS[2] - #ARGV[1]) .. current
   local prev = redis.call('HMGET', prevRecord, 'status', 'expiresAt')
-  if prev[1] == 'pending' and tonumber(prev[2]) > tonumber(ARGV[6]) then
-    redis.call('HSET', prevRecord, 'status', 'canceled', 'finishedAt', ARGV[6])
-    redis.call('DEL', prevHash)
-    redis.call('PEXPIRE', prevRecord, ARGV[7])
+  if prev[1] == 'pending' and not is_expired(ARGV[6], prev[2]) then
+    finish(prevRecord, prevHash, KEYS[3], current, 'canceled', ARGV[6], ARGV[7])
     replaced = current
   end
 end

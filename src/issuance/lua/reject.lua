@@ -8,13 +8,10 @@ local r = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'maxAttempts', 'exp
 if not r[1] then return {'rejected', 'expired', '0', '0'} end
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local status, ended = r[1], '0'
-if status == 'pending' and tonumber(ARGV[2]) >= tonumber(r[4]) then
+if status == 'pending' and is_expired(ARGV[2], r[4]) then
   status = 'expired'
 elseif status == 'pending' and failures >= tonumber(r[3]) then
   status, ended = 'failed', '1'
-  redis.call('HSET', KEYS[1], 'status', 'failed', 'finishedAt', ARGV[2])
-  redis.call('DEL', KEYS[2])
-  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  finish(KEYS[1], KEYS[2], KEYS[4], ARGV[1], 'failed', ARGV[2], ARGV[3])
 end
 return {'rejected', status, tostring(math.max(0, tonumber(r[3]) - tonumber(r[2]))), ended}

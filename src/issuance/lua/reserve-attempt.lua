@@ -6,7 +6,7 @@ local r = redis.call('HMGET', KEYS[1], 'clientId', 'status', 'expiresAt', 'attem
 if not r[1] or r[1] ~= ARGV[1] then return {'not_found'} end
 if r[2] ~= 'pending' then return {'finished', r[2]} end
 local hash = redis.call('GET', KEYS[2])
-if tonumber(ARGV[2]) >= tonumber(r[3]) or not hash then return {'finished', 'expired'} end
+if is_expired(ARGV[2], r[3]) or not hash then return {'finished', 'expired'} end
 local attempts, max = tonumber(r[4]), tonumber(r[5])
 if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[3]) then
   return {'locked', tostring(math.max(0, max - attempts))}

@@ -1,10 +1,15 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { InvalidPhoneNumber } from '../common/domain-error';
 
+/** A destination parsed once, at the edge of a use case; everything after it reads these fields. */
 export interface PhoneNumber {
   e164: string;
   /** ISO 3166 alpha-2 */
   country: string;
+  /** The country calling code, without `+` (e.g. `1`). */
+  callingCode: string;
+  /** The national significant number (digits after the calling code). */
+  nationalNumber: string;
 }
 
 /** Parses what the caller sent into E.164 with the full metadata set, so impossible numbers never reach Notify. */
@@ -18,5 +23,10 @@ export function parsePhoneNumber(input: string): PhoneNumber {
   }
   const parsed = parsePhoneNumberFromString(trimmed);
   if (!parsed || !parsed.isValid() || !parsed.country) throw new InvalidPhoneNumber();
-  return { e164: parsed.number, country: parsed.country };
+  return {
+    e164: parsed.number,
+    country: parsed.country,
+    callingCode: parsed.countryCallingCode,
+    nationalNumber: parsed.nationalNumber,
+  };
 }

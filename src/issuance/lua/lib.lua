@@ -1,0 +1,16 @@
+-- Shared by every script of the verification store (prepended when a script is loaded): the two rules that must
+-- read the same everywhere.
+
+-- A code is dead at its expiresAt, not a millisecond later: the same rule as effectiveStatus() in verification.ts.
+local function is_expired(now, expires_at)
+  return tonumber(now) >= tonumber(expires_at)
+end
+
+-- Ends a verification: its status and time, its code gone at once, its pending index freed if it still points here,
+-- and the record kept for status queries until the retention ends.
+local function finish(record, hash, index, id, status, now, retention)
+  redis.call('HSET', record, 'status', status, 'finishedAt', now)
+  redis.call('DEL', hash)
+  if redis.call('GET', index) == id then redis.call('DEL', index) end
+  redis.call('PEXPIRE', record, retention)
+end
