@@ -4,6 +4,7 @@ import type {
   NotifyConfigurationStatus,
   NotifyConfigurationTier,
   NotifyTemplateStatus,
+  ResourceType,
   TemplateVariableSource,
   TemplateVariableType,
   VoiceId,
@@ -127,6 +128,9 @@ export interface EmulatorFault {
   exception?: string;
   /** The exception's Reason member. */
   reason?: string;
+  /** ResourceNotFoundException and ConflictException: default the resource the call names. */
+  resourceType?: ResourceType;
+  resourceId?: string;
   message?: string;
   /** Overrides the HTTP status the exception normally gets. */
   statusCode?: number;
