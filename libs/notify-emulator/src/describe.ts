@@ -91,7 +91,7 @@ function configurationAttribute(
     case 'enabled-channels':
       return configuration.enabledChannels;
     case 'enabled-countries':
-      return configuration.enabledCountries;
+      return configuration.enabledCountries ?? [];
     case 'status':
       return [configuration.status];
     case 'tier-upgrade-status':

@@ -180,7 +180,7 @@ export class NotifyOperations {
         { Name: 'DestinationPhoneNumber', Message: 'Unknown country calling code' },
       ]);
     }
-    if (!configuration.enabledCountries.includes(country)) {
+    if (configuration.enabledCountries && !configuration.enabledCountries.includes(country)) {
       throw validationError('COUNTRY_NOT_ENABLED', `${country} is not enabled on ${configuration.id}`, [
         { Name: 'DestinationPhoneNumber', Message: `Country ${country} is not enabled` },
       ]);

@@ -20,8 +20,11 @@ export interface EmulatedConfiguration {
   status: NotifyConfigurationStatus;
   tier: NotifyConfigurationTier;
   enabledChannels: Channel[];
-  /** ISO 3166-1 alpha-2. */
-  enabledCountries: string[];
+  /**
+   * ISO 3166-1 alpha-2. Optional, as in AWS's model: undefined describes a configuration without the member, which
+   * then sends wherever its templates support.
+   */
+  enabledCountries?: string[];
   defaultTemplateId?: string;
   poolId?: string;
   rejectionReason?: string;
