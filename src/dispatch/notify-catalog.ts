@@ -94,7 +94,7 @@ export class NotifyCatalog {
 
   /**
    * Among the configuration's templates for this channel, those whose LanguageCode is the locale ("es-MX") or, when
-   * none is, of its language ("es" matches "es-ES"). The configuration's default template wins a tie, then the lowest
+   * none is, of its language ("es" and "es-MX" match "es-ES"). The configuration's default template wins a tie, then the lowest
    * id, so that the choice is stable.
    */
   private async templateForLocale(locale: string, channel: NotifyChannel): Promise<NotifyTemplate> {
@@ -103,8 +103,9 @@ export class NotifyCatalog {
     const wanted = locale.toLowerCase();
     const language = wanted.split('-')[0];
     const inLanguage = usable.filter((t) => languageOf(t.languageCode) === language);
-    const exact = inLanguage.filter((t) => t.languageCode?.toLowerCase() === wanted);
-    const candidates = (exact.length > 0 ? exact : inLanguage).filter((t) => t.channels.includes(channel));
+    const forChannel = inLanguage.filter((t) => t.channels.includes(channel));
+    const exact = forChannel.filter((t) => t.languageCode?.toLowerCase() === wanted);
+    const candidates = exact.length > 0 ? exact : forChannel;
     if (candidates.length === 0) {
       const detail =
         inLanguage.length === 0
