@@ -18,8 +18,37 @@ import {
 } from 'class-validator';
 
 const CONTEXT_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * Notify's Context holds at most 5 entries, values of 1-800 characters with no leading or trailing blank
+ * (https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html). Every send
+ * adds `verificationId`, so a caller has 4 entries; our keys and values are narrower than AWS's (keys 1-100 non-blank,
+ * values up to 800), which keeps them readable in logs and webhooks.
+ */
+export const MAX_CALLER_CONTEXT_ENTRIES = 4;
+const RESERVED_CONTEXT_KEY = 'verificationId';
+const MAX_CONTEXT_VALUE = 256;
 
-/** `context`: at most 10 string values, keys of letters, digits, `_.-`; values up to 256 characters. */
+/** What is wrong with a `context` map, or undefined when Notify would take it once `verificationId` is added. */
+export function contextProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'must be an object of strings';
+  const entries = Object.entries(value);
+  if (entries.length > MAX_CALLER_CONTEXT_ENTRIES) {
+    return `may hold at most ${MAX_CALLER_CONTEXT_ENTRIES} entries (Notify allows 5, and every send adds verificationId)`;
+  }
+  for (const [key, entry] of entries) {
+    if (key === RESERVED_CONTEXT_KEY) return `"${RESERVED_CONTEXT_KEY}" is set by the service`;
+    if (!CONTEXT_KEY.test(key)) return `key "${key.slice(0, 64)}" must be 1 to 64 of A-Z a-z 0-9 _ . -`;
+    if (typeof entry !== 'string') return `"${key}" must be a string`;
+    if (entry.length === 0 || entry.length > MAX_CONTEXT_VALUE) {
+      return `"${key}" must have 1 to ${MAX_CONTEXT_VALUE} characters`;
+    }
+    if (entry.trim() !== entry) return `"${key}" must not start or end with a blank`;
+  }
+  return undefined;
+}
+
+/** `context`: see `contextProblem`. */
 function IsContextMap(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -27,16 +56,9 @@ function IsContextMap(): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-          const entries = Object.entries(value);
-          return (
-            entries.length <= 10 &&
-            entries.every(([k, v]) => CONTEXT_KEY.test(k) && typeof v === 'string' && v.length <= 256)
-          );
-        },
+        validate: (value: unknown) => contextProblem(value) === undefined,
         defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property} must be an object of at most 10 string values (keys [A-Za-z0-9_.-]{1,64}, values up to 256 characters)`,
+          `${args?.property} ${contextProblem(args?.value) ?? 'is invalid'}`,
       },
     });
 }
@@ -70,17 +92,25 @@ export class StartVerificationDto {
   @IsIn(['sms', 'voice', 'auto'])
   channel?: 'sms' | 'voice' | 'auto';
 
-  @ApiPropertyOptional({ description: "Picks AWS's template for the language", example: 'es' })
+  @ApiPropertyOptional({
+    description:
+      "Picks the configuration's Notify template whose LanguageCode is this locale, or of its language (es: es-ES)",
+    example: 'es',
+  })
   @IsOptional()
   @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
   locale?: string;
 
+  // TemplateId: [A-Za-z0-9_-]*, at most 256 (send-notify-text-message.html); empty would mean the default template.
   @ApiPropertyOptional({
     description: 'A Notify template id; wins over locale',
     example: 'notify-code-verification-english-001',
+    pattern: '^[A-Za-z0-9_-]{1,256}$',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, { message: 'templateId must be a Notify template id' })
+  @Matches(/^[A-Za-z0-9_-]{1,256}$/, {
+    message: 'templateId must be a Notify template id: 1 to 256 of A-Z a-z 0-9 _ -',
+  })
   templateId?: string;
 
   @ApiPropertyOptional({ description: 'Amazon Polly voice for calls', example: 'JOANNA' })
@@ -102,9 +132,11 @@ export class StartVerificationDto {
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'string', maxLength: 256 },
-    maxProperties: 10,
-    description: "Passed to Notify's Context (and so into delivery events), with the verification id",
+    additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
+    maxProperties: MAX_CALLER_CONTEXT_ENTRIES,
+    description:
+      "Passed to Notify's Context (and so into delivery events), with the verification id: at most 4 entries " +
+      '(Notify allows 5), keys of A-Z a-z 0-9 _ . -, values without leading or trailing blanks',
     example: { userId: 'u-42' },
   })
   @IsOptional()

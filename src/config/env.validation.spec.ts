@@ -103,6 +103,21 @@ describe('delivery events, outbox and webhook settings', () => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  // send-notify-text-message.html: ConfigurationSetName is a name or an ARN, 1-256 of [A-Za-z0-9_:/-].
+  it('takes NOTIFY_CONFIGURATION_SET_NAME as a name or an ARN up to 256 characters, as AWS allows (send-notify-text-message)', () => {
+    const arn = `arn:aws:sms-voice:us-east-1:123456789012:configuration-set/${'a'.repeat(197)}`;
+    expect(arn.length).toBe(256);
+    expect(
+      new Settings(validateEnv({ NOTIFY_CONFIGURATION_SET_NAME: arn })).notify.configurationSetName,
+    ).toBe(arn);
+    expect(() => validateEnv({ NOTIFY_CONFIGURATION_SET_NAME: `${arn}a` })).toThrow(
+      /NOTIFY_CONFIGURATION_SET_NAME/,
+    );
+    expect(() => validateEnv({ NOTIFY_CONFIGURATION_SET_NAME: 'otp events' })).toThrow(
+      /NOTIFY_CONFIGURATION_SET_NAME/,
+    );
+  });
+
   it('refuses plain-http webhooks in production', () => {
     expect(() =>
       validateEnv({ NODE_ENV: 'production', WEBHOOKS: `acme=http://acme.example/h|${secret}` }),

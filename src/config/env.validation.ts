@@ -7,7 +7,6 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -211,10 +210,14 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' })
   NOTIFY_ENDPOINT?: string;
 
+  // A name or an ARN: 1-256 of [A-Za-z0-9_:/-]
+  // (https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html).
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
+    message:
+      'NOTIFY_CONFIGURATION_SET_NAME must be a configuration set name or ARN (1-256 of A-Z a-z 0-9 _ : / -)',
+  })
   NOTIFY_CONFIGURATION_SET_NAME?: string;
 
   @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'AWS_REGION must look like us-east-1' })

@@ -18,7 +18,8 @@ describe(parseDeliveryEvent.name, () => {
       Object.entries(DELIVERY_STATUS)
         .filter(([, s]) => s === 'delivered')
         .map(([t]) => t),
-    ).toEqual(['TEXT_DELIVERED', 'VOICE_COMPLETED']);
+      // TEXT_SUCCESSFUL is final and interchangeable with TEXT_DELIVERED (configuration-sets-event-types.html).
+    ).toEqual(['TEXT_SUCCESSFUL', 'TEXT_DELIVERED', 'VOICE_COMPLETED']);
     expect(
       Object.entries(DELIVERY_STATUS)
         .filter(([, s]) => s === 'blocked')

@@ -1,15 +1,17 @@
 import { DeliveryStatus } from '../core/verification';
 
 /**
- * Notify's event types reduced to the four outcomes a caller acts on. `pending`: on its way (TEXT_SUCCESSFUL means
- * the carrier accepted it, not that the phone got it); `delivered`: the phone got it, or the call played it;
+ * Notify's event types reduced to the four outcomes a caller acts on. `pending`: on its way; `delivered`: the phone
+ * got it, or the call played it. TEXT_SUCCESSFUL (the carrier accepted it) counts as delivered: AWS's records give it
+ * `isFinal: true`, and "depending on the destination country the TEXT_DELIVERED and TEXT_SUCCESSFUL events may be
+ * used interchangeably" (https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-types.html);
  * `blocked`: refused by a filter (SMS Protect, a carrier, spam rules), which another send would meet again;
  * `failed`: not delivered for another reason.
  */
 export const DELIVERY_STATUS: Readonly<Record<string, DeliveryStatus>> = {
   TEXT_PENDING: 'pending',
   TEXT_QUEUED: 'pending',
-  TEXT_SUCCESSFUL: 'pending',
+  TEXT_SUCCESSFUL: 'delivered',
   TEXT_DELIVERED: 'delivered',
   TEXT_BLOCKED: 'blocked',
   TEXT_CARRIER_BLOCKED: 'blocked',

@@ -5,7 +5,8 @@ import { parsePhoneNumber, PhoneNumber } from '../core/phone-number';
 /**
  * Where we may send: a valid number in an allowed country. The list is ALLOWED_COUNTRIES, else the Notify
  * configuration's EnabledCountries, so that we refuse before Notify is called (and before a message costs money).
- * BLOCKED_COUNTRIES wins over both.
+ * A configuration that states no EnabledCountries (the member is optional) restricts nothing on our side: Notify
+ * then refuses a country itself, which maps to the same 422. BLOCKED_COUNTRIES wins over both.
  */
 export class DestinationPolicy {
   constructor(
@@ -19,7 +20,7 @@ export class DestinationPolicy {
     if (this.blockedCountries.includes(phone.country)) throw new CountryNotAllowed(phone.country);
     const allowed =
       this.allowedCountries ?? (await this.catalog.describeConfigurationOrFail()).enabledCountries;
-    if (!allowed.includes(phone.country)) throw new CountryNotAllowed(phone.country);
+    if (allowed !== undefined && !allowed.includes(phone.country)) throw new CountryNotAllowed(phone.country);
     return phone;
   }
 }

@@ -26,6 +26,22 @@ describe('dispatch policy', () => {
     expect(parsePhoneNumber('+44 20 7183 8750')).toMatchObject({ e164: '+442071838750', country: 'GB' });
   });
 
+  // send-notify-text-message.html: DestinationPhoneNumber is 1-20 characters of \+?[1-9][0-9]{1,18}.
+  it.each([
+    '+1 (206) 555-0100',
+    '+44 20 7183 8750',
+    '+49 1512 3456789',
+    '+86 138 0013 8000',
+    '+61 4 1234 5678',
+  ])(
+    'gives Notify %p in a form its DestinationPhoneNumber pattern accepts (send-notify-text-message)',
+    (input) => {
+      const { e164 } = parsePhoneNumber(input);
+      expect(e164).toMatch(/^\+?[1-9][0-9]{1,18}$/);
+      expect(e164.length).toBeLessThanOrEqual(20);
+    },
+  );
+
   it.each(['12065550100', '+1206555010', '+999123', 'call me', '+١٢٠٦٥٥٥٠١٠٠'])('refuses %p', (input) => {
     expect(() => parsePhoneNumber(input)).toThrow(expect.objectContaining({ code: 'invalid_phone_number' }));
   });

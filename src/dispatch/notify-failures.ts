@@ -48,7 +48,9 @@ export function notifyFailureToDomain(error: NotifyError, country?: string): Dom
         'The service is not allowed to call Notify; check its IAM role.',
       );
     case 'quota_exceeded':
-      if (error.reason === 'DAILY_DESTINATION_CALL_LIMIT') return new DestinationLimitReached();
+      // A send meets three quotas (https://docs.aws.amazon.com/sms-voice/latest/userguide/notify-quotas.html): the
+      // Basic tier's day, the spend limit (notify-spend-limits.html) and 10 messages per number a day. AWS names a
+      // Reason only for the first two, so the per-number cap is whatever is neither.
       if (error.reason?.startsWith('MONTHLY_SPEND_LIMIT')) {
         return new NotifyUnavailable(
           'notify_spend_limit',
@@ -56,7 +58,14 @@ export function notifyFailureToDomain(error: NotifyError, country?: string): Dom
           3600,
         );
       }
-      return new NotifyUnavailable('notify_daily_limit', 'The daily Notify message limit is reached.', 3600);
+      if (error.reason === 'DAILY_NOTIFY_TIER_MESSAGE_LIMIT') {
+        return new NotifyUnavailable(
+          'notify_daily_limit',
+          'The daily Notify message limit is reached.',
+          3600,
+        );
+      }
+      return new DestinationLimitReached();
     default:
       return new NotifyUnavailable(
         'notify_unavailable',

@@ -42,8 +42,15 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
     ],
     ['configuration not ACTIVE', { exception: 'ConflictException' }, 503, 'notify_configuration_inactive'],
     ['access denied', { exception: 'AccessDeniedException' }, 503, 'notify_access_denied'],
+    // notify-quotas.html documents the cap but no Reason: whatever is neither the tier's day nor a spend limit.
     [
-      'per-number daily cap',
+      'per-number daily cap (no Reason, as AWS documents none)',
+      { exception: 'ServiceQuotaExceededException' },
+      429,
+      'destination_daily_limit',
+    ],
+    [
+      'per-number daily cap (a Reason other than the tier or spend limits)',
       { exception: 'ServiceQuotaExceededException', reason: 'DAILY_DESTINATION_CALL_LIMIT' },
       429,
       'destination_daily_limit',

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { SnsSigner } from './sns-signer';
 import type { EmulatedMessage } from './types';
 
-/** Whether each event type ends the message's story, and the description AWS gives it. */
+/**
+ * Whether each event type ends the message's story, and the description AWS gives it. The types are those of
+ * https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-types.html; TEXT_SUCCESSFUL is
+ * final, as in AWS's example records (https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-format.html
+ * and https://docs.aws.amazon.com/sms-voice/latest/userguide/monitor-event-bridge.html), whose descriptions of it and
+ * of TEXT_DELIVERED these are.
+ */
 const EVENT_TYPES: Record<string, { final: boolean; description: string }> = {
   TEXT_PENDING: { final: false, description: 'Message is pending' },
   TEXT_QUEUED: { final: false, description: 'Message is queued' },
-  TEXT_SUCCESSFUL: { final: false, description: 'Message has been accepted by the carrier' },
-  TEXT_DELIVERED: { final: true, description: 'Message has been delivered' },
+  TEXT_SUCCESSFUL: { final: true, description: 'Message has been accepted by phone carrier' },
+  TEXT_DELIVERED: { final: true, description: 'Message has been accepted by phone' },
   TEXT_BLOCKED: { final: true, description: 'Message was blocked' },
   TEXT_CARRIER_BLOCKED: { final: true, description: 'Message was blocked by the carrier' },
   TEXT_PROTECT_BLOCKED: { final: true, description: 'Message was blocked by SMS Protect' },
@@ -30,7 +36,11 @@ const EVENT_TYPES: Record<string, { final: boolean; description: string }> = {
 
 export const DELIVERY_EVENT_TYPES = Object.keys(EVENT_TYPES);
 
-/** The record Notify publishes for one delivery event: the SNS `Message` (as JSON) or EventBridge's `detail`. */
+/**
+ * The record Notify publishes for one delivery event to a configuration set's destinations (SNS's `Message`, as
+ * JSON), shaped as https://docs.aws.amazon.com/sms-voice/latest/userguide/configuration-sets-event-format.html shows
+ * it: with the destination number and the Context of the send. EventBridge's `detail` is `EventBridgeDetail`.
+ */
 export interface DeliveryEventRecord {
   eventType: string;
   eventVersion: '1.0';
@@ -39,6 +49,7 @@ export interface DeliveryEventRecord {
   originationPhoneNumber: string;
   destinationPhoneNumber: string;
   isoCountryCode: string;
+  isInternationalSend: boolean;
   mcc: string;
   mnc: string;
   messageId: string;
@@ -53,12 +64,23 @@ export interface DeliveryEventRecord {
   totalCarrierFee: number;
 }
 
+/**
+ * EventBridge's `detail`, as in https://docs.aws.amazon.com/sms-voice/latest/userguide/monitor-event-bridge.html:
+ * no destination number and no Context (so a consumer can only go by messageId), but the carrier's name, the SMS
+ * Protect verdict and, for a Notify send, a sender ID as the origination.
+ */
+export type EventBridgeDetail = Omit<DeliveryEventRecord, 'destinationPhoneNumber' | 'context'> & {
+  carrierName: string;
+  protectConfiguration: { protectConfigurationId: string; protectStatus: 'ALLOW' };
+};
+
 /** One HTTP delivery to the service: a signed SNS notification or an EventBridge API-destination call. */
 export interface EmittedEvent {
   via: 'sns' | 'eventbridge';
   headers: Record<string, string>;
   body: string;
-  record: DeliveryEventRecord;
+  /** What the body carries: the SNS record, or the EventBridge detail. */
+  record: DeliveryEventRecord | EventBridgeDetail;
 }
 
 /** Where emitted events go: a test posts them to the app; `httpEventDestination` posts them over HTTP. */
@@ -75,7 +97,7 @@ export interface EmitOptions {
   reorder?: boolean;
   /** SNS only: sign with SignatureVersion 1 (SHA1) instead of 2 (SHA256). */
   signatureVersion?: '1' | '2';
-  /** Replaces the Context the records echo, e.g. `{}` for events that lost it. */
+  /** Replaces the Context the SNS records echo, e.g. `{}` for events that lost it (EventBridge never has one). */
   context?: Record<string, string>;
 }
 
@@ -128,11 +150,13 @@ export function deliveryEventRecord(
     originationPhoneNumber: '+18005550199',
     destinationPhoneNumber: message.destinationPhoneNumber,
     isoCountryCode: message.isoCountryCode,
+    isInternationalSend: false,
     mcc: '310',
     mnc: '260',
     messageId: message.messageId,
     messageRequestTimestamp: message.sentAt.getTime(),
     messageEncoding: 'GSM',
+    // Notify sends are transactional (the EventBridge example of a Notify send says so).
     messageType: 'TRANSACTIONAL',
     messageStatus: eventType.replace(/^(TEXT|VOICE)_/, ''),
     messageStatusDescription: spec.description,
@@ -140,6 +164,22 @@ export function deliveryEventRecord(
     totalMessageParts: 1,
     totalMessagePrice: channel === 'SMS' ? 0.00581 : 0.013,
     totalCarrierFee: channel === 'SMS' ? 0.00302 : 0,
+  };
+}
+
+/** A sender ID of the example's form (10 capitals): Notify sends from its own pool, not from a number of ours. */
+const SENDER_ID = 'NTFYOTPSBX';
+const PROTECT_CONFIGURATION_ID = 'protect-0123456789abcdef0123456789abcdef';
+
+export function eventBridgeDetail(record: DeliveryEventRecord): EventBridgeDetail {
+  const rest: Partial<DeliveryEventRecord> = { ...record };
+  delete rest.destinationPhoneNumber;
+  delete rest.context;
+  return {
+    ...(rest as Omit<DeliveryEventRecord, 'destinationPhoneNumber' | 'context'>),
+    originationPhoneNumber: SENDER_ID,
+    carrierName: 'T-Mobile USA Inc.',
+    protectConfiguration: { protectConfigurationId: PROTECT_CONFIGURATION_ID, protectStatus: 'ALLOW' },
   };
 }
 
@@ -177,6 +217,7 @@ export class DeliveryEventEmitter {
   }
 
   private eventBridgeEvent(record: DeliveryEventRecord, now: Date): EmittedEvent {
+    const detail = eventBridgeDetail(record);
     const envelope = {
       version: '0',
       id: randomUUID(),
@@ -188,11 +229,11 @@ export class DeliveryEventEmitter {
       time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       region: this.env.region,
       resources: [],
-      detail: record,
+      detail,
     };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.env.eventBridgeSecret) headers[EVENTBRIDGE_SECRET_HEADER] = this.env.eventBridgeSecret;
-    return { via: 'eventbridge', headers, body: JSON.stringify(envelope), record };
+    return { via: 'eventbridge', headers, body: JSON.stringify(envelope), record: detail };
   }
 }
 

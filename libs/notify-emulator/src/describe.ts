@@ -2,14 +2,18 @@ import type {
   DescribeNotifyConfigurationsResult,
   DescribeNotifyTemplatesResult,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import {
+import type {
   NotifyConfigurationFilterName,
   NotifyTemplateFilterName,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { NotifyCatalog } from './catalog';
+import {
+  checkRequest,
+  DESCRIBE_NOTIFY_CONFIGURATIONS_RULES,
+  DESCRIBE_NOTIFY_TEMPLATES_RULES,
+} from './constraints';
 import { validationError } from './errors';
 import type { EmulatedConfiguration, EmulatedTemplate } from './types';
-import { RequestReader } from './validation';
 import { configurationToWire, templateToWire, type Wire } from './wire';
 
 const MAX_RESULTS = 100;
@@ -22,9 +26,9 @@ export function describeTemplates(
   catalog: NotifyCatalog,
   input: unknown,
 ): Wire<DescribeNotifyTemplatesResult> {
-  const request = new RequestReader(input);
-  const ids = request.optionalStringList('TemplateIds', 100, { max: 256 });
-  const filters = request.optionalFilters('Filters', Object.values(NotifyTemplateFilterName));
+  const request = checkRequest(DESCRIBE_NOTIFY_TEMPLATES_RULES, input);
+  const ids = request.TemplateIds;
+  const filters = request.Filters ?? [];
   const page = readPaging(request, 'templates');
   const selected = ids ? unique(ids).map((id) => catalog.template(id)) : catalog.allTemplates();
   const matching = selected.filter((template) =>
@@ -38,11 +42,11 @@ export function describeConfigurations(
   catalog: NotifyCatalog,
   input: unknown,
 ): Wire<DescribeNotifyConfigurationsResult> {
-  const request = new RequestReader(input);
-  const ids = request.optionalStringList('NotifyConfigurationIds', 100, { max: 256 });
-  const filters = request.optionalFilters('Filters', Object.values(NotifyConfigurationFilterName));
+  const request = checkRequest(DESCRIBE_NOTIFY_CONFIGURATIONS_RULES, input);
+  const ids = request.NotifyConfigurationIds;
+  const filters = request.Filters ?? [];
   const page = readPaging(request, 'configurations');
-  const selected = ids ? unique(ids).map((id) => catalog.configuration(id)) : catalog.allConfigurations();
+  const selected = ids?.length ? unique(ids).map((id) => catalog.configuration(id)) : catalog.allConfigurations();
   const matching = selected.filter((configuration) =>
     filters.every(({ name, values }) => overlaps(configurationAttribute(configuration, name), values)),
   );
@@ -87,7 +91,7 @@ function configurationAttribute(
     case 'enabled-channels':
       return configuration.enabledChannels;
     case 'enabled-countries':
-      return configuration.enabledCountries;
+      return configuration.enabledCountries ?? [];
     case 'status':
       return [configuration.status];
     case 'tier-upgrade-status':
@@ -113,9 +117,9 @@ interface Page {
 }
 
 /** NextToken is opaque to callers; here it carries the listing it belongs to and the offset to resume at. */
-function readPaging(request: RequestReader, kind: string): Page {
-  const size = request.optionalInteger('MaxResults', 1, MAX_RESULTS) ?? MAX_RESULTS;
-  const token = request.optionalString('NextToken', { max: 1024 });
+function readPaging(request: { MaxResults?: number; NextToken?: string }, kind: string): Page {
+  const size = request.MaxResults ?? MAX_RESULTS;
+  const token = request.NextToken;
   if (token === undefined) return { offset: 0, size, kind };
   const match = /^([a-z]+):([0-9]{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   if (!match || match[1] !== kind) {

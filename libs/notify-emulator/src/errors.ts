@@ -5,6 +5,7 @@ import type {
   ValidationExceptionField,
   ValidationExceptionReason,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import type { EmulatorFault } from './types';
 
 const SERVICE_NAMESPACE = 'com.amazonaws.pinpointsmsvoicev2';
 /** Exceptions raised by AWS's request framework before the service sees the call. */
@@ -104,7 +105,10 @@ export function conflict(
   });
 }
 
-export function quotaExceeded(reason: ServiceQuotaExceededExceptionReason, message: string): NotifyError {
+export function quotaExceeded(
+  reason: ServiceQuotaExceededExceptionReason | undefined,
+  message: string,
+): NotifyError {
   return new NotifyError('ServiceQuotaExceededException', message, { Reason: reason });
 }
 
@@ -129,12 +133,28 @@ const DEFAULT_FAULT_MESSAGES: Record<string, string> = {
   ResourceNotFoundException: 'Resource not found',
 };
 
-/** Builds the exception an injected fault asks for; any name is allowed so unmodelled errors can be tried too. */
-export function injectedError(exception: string, reason?: string, message?: string, statusCode?: number) {
+/**
+ * Builds the exception an injected fault asks for; any name is allowed so unmodelled errors can be tried too.
+ * ResourceNotFoundException and ConflictException carry ResourceType and ResourceId as AWS's always do: the fault's
+ * own, else the resource the call names (its configuration, or the message of PutMessageFeedback).
+ */
+export function injectedError(
+  fault: Pick<EmulatorFault, 'exception' | 'reason' | 'message' | 'statusCode' | 'resourceType' | 'resourceId'>,
+  operation: string,
+  request: Record<string, unknown>,
+) {
+  const exception = fault.exception ?? 'InternalServerException';
+  const members: Record<string, unknown> = { Reason: fault.reason };
+  if (exception === 'ResourceNotFoundException' || exception === 'ConflictException') {
+    const feedback = operation === 'PutMessageFeedback';
+    const named = feedback ? request.MessageId : request.NotifyConfigurationId;
+    members.ResourceType = fault.resourceType ?? (feedback ? 'message' : 'notify-configuration');
+    members.ResourceId = fault.resourceId ?? (typeof named === 'string' ? named : 'unknown');
+  }
   return new NotifyError(
     exception,
-    message ?? DEFAULT_FAULT_MESSAGES[exception] ?? `Injected ${exception}`,
-    { Reason: reason },
-    statusCode,
+    fault.message ?? DEFAULT_FAULT_MESSAGES[exception] ?? `Injected ${exception}`,
+    members,
+    fault.statusCode,
   );
 }

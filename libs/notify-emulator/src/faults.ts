@@ -40,6 +40,8 @@ export function checkFault(input: unknown): EmulatorFault {
     'operation',
     'exception',
     'reason',
+    'resourceType',
+    'resourceId',
     'message',
     'statusCode',
     'delayMs',
@@ -56,6 +58,8 @@ export function checkFault(input: unknown): EmulatorFault {
   optional('operation', 'string');
   optional('exception', 'string');
   optional('reason', 'string');
+  optional('resourceType', 'string');
+  optional('resourceId', 'string');
   optional('message', 'string');
   optional('statusCode', 'number');
   optional('delayMs', 'number');

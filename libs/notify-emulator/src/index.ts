@@ -2,10 +2,17 @@ export { NotifyEmulator } from './notify-emulator';
 export {
   DELIVERY_EVENT_TYPES,
   EVENTBRIDGE_SECRET_HEADER,
+  eventBridgeDetail,
   httpEventDestination,
   UnknownMessageError,
 } from './delivery-events';
-export type { DeliveryEventRecord, EmitOptions, EmittedEvent, EventDestination } from './delivery-events';
+export type {
+  DeliveryEventRecord,
+  EventBridgeDetail,
+  EmitOptions,
+  EmittedEvent,
+  EventDestination,
+} from './delivery-events';
 export { SnsSigner } from './sns-signer';
 export type { SignedSnsMessage } from './sns-signer';
 export {
@@ -27,6 +34,8 @@ export {
   SPANISH_TEMPLATE_ID,
 } from './defaults';
 export { MAX_BODY_BYTES } from './server';
+export { OPERATION_RULES } from './constraints';
+export type { MemberRule, OperationRules, StringRule } from './constraints';
 export type {
   Channel,
   ConfigurationSpec,

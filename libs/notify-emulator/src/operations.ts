@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { MessageFeedbackStatus, VoiceId } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type {
   PutMessageFeedbackResult,
   SendNotifyTextMessageResult,
+  VoiceId,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { NotifyCatalog } from './catalog';
+import {
+  checkRequest,
+  PUT_MESSAGE_FEEDBACK_RULES,
+  SEND_NOTIFY_TEXT_MESSAGE_RULES,
+  SEND_NOTIFY_VOICE_MESSAGE_RULES,
+} from './constraints';
 import { DEFAULT_TIME_TO_LIVE_SECONDS } from './defaults';
 import { describeConfigurations, describeTemplates } from './describe';
 import { conflict, missingParameter, notFound, quotaExceeded, validationError } from './errors';
@@ -12,7 +18,6 @@ import { type MessageLog, utcDay } from './message-log';
 import { countryOf, E164 } from './phone';
 import { resolveTemplate } from './template-variables';
 import type { Channel, EmulatedConfiguration, EmulatedTemplate, NotifyLimits } from './types';
-import { ID_OR_ARN, RequestReader } from './validation';
 
 export const SUPPORTED_OPERATIONS = [
   'SendNotifyTextMessage',
@@ -26,10 +31,6 @@ export type SupportedOperation = (typeof SUPPORTED_OPERATIONS)[number];
 export function isSupportedOperation(name: string): name is SupportedOperation {
   return (SUPPORTED_OPERATIONS as readonly string[]).includes(name);
 }
-
-const VOICE_IDS = Object.values(VoiceId);
-const MIN_TIME_TO_LIVE = 5;
-const MAX_TIME_TO_LIVE = 259_200;
 
 /** The Notify operations, each reading a parsed JSON request and returning the JSON result. */
 export class NotifyOperations {
@@ -60,27 +61,21 @@ export class NotifyOperations {
    * destination, the variables, then the quotas. DryRun runs every check and records nothing.
    */
   private send(channel: Channel, input: unknown): SendNotifyTextMessageResult {
-    const request = new RequestReader(input);
-    const configurationId = request.requiredString('NotifyConfigurationId', { max: 256, pattern: ID_OR_ARN });
-    const destination = request.requiredString('DestinationPhoneNumber', { max: 20 });
-    const templateId = request.optionalString('TemplateId', { max: 256, pattern: ID_OR_ARN });
-    const variables = request.optionalStringMap('TemplateVariables', { key: { min: 1, max: 100 } });
-    if (variables === undefined) throw missingParameter('TemplateVariables');
-    const requestedVoice = channel === 'VOICE' ? request.optionalEnum('VoiceId', VOICE_IDS) : undefined;
-    const timeToLive =
-      request.optionalInteger('TimeToLive', MIN_TIME_TO_LIVE, MAX_TIME_TO_LIVE) ??
-      DEFAULT_TIME_TO_LIVE_SECONDS;
-    const context = request.optionalStringMap('Context', {
-      maxEntries: 5,
-      key: { min: 1, max: 100, pattern: /^\S+$/ },
-      value: { min: 1, max: 800, pattern: /^(?!\s)[\s\S]*\S$/ },
-    });
-    const configurationSetName = request.optionalString('ConfigurationSetName', {
-      max: 256,
-      pattern: ID_OR_ARN,
-    });
-    const dryRun = request.optionalBoolean('DryRun') ?? false;
-    const messageFeedbackEnabled = request.optionalBoolean('MessageFeedbackEnabled') ?? false;
+    const request =
+      channel === 'VOICE'
+        ? checkRequest(SEND_NOTIFY_VOICE_MESSAGE_RULES, input)
+        : checkRequest(SEND_NOTIFY_TEXT_MESSAGE_RULES, input);
+    const configurationId = request.NotifyConfigurationId;
+    const destination = request.DestinationPhoneNumber;
+    // The model allows an empty TemplateId; like an absent one, it leaves the choice to the configuration.
+    const templateId = request.TemplateId || undefined;
+    const variables = request.TemplateVariables;
+    const requestedVoice = 'VoiceId' in request ? (request.VoiceId as VoiceId | undefined) : undefined;
+    const timeToLive = request.TimeToLive ?? DEFAULT_TIME_TO_LIVE_SECONDS;
+    const context = request.Context;
+    const configurationSetName = request.ConfigurationSetName;
+    const dryRun = request.DryRun ?? false;
+    const messageFeedbackEnabled = request.MessageFeedbackEnabled ?? false;
     if (!E164.test(destination)) {
       throw validationError(
         'INVALID_PARAMETER',
@@ -185,7 +180,7 @@ export class NotifyOperations {
         { Name: 'DestinationPhoneNumber', Message: 'Unknown country calling code' },
       ]);
     }
-    if (!configuration.enabledCountries.includes(country)) {
+    if (configuration.enabledCountries && !configuration.enabledCountries.includes(country)) {
       throw validationError('COUNTRY_NOT_ENABLED', `${country} is not enabled on ${configuration.id}`, [
         { Name: 'DestinationPhoneNumber', Message: `Country ${country} is not enabled` },
       ]);
@@ -217,6 +212,7 @@ export class NotifyOperations {
       configuration.tier === 'BASIC' &&
       this.log.sentToday(day, configuration.id) >= this.limits.basicTierDailyMessages
     ) {
+      // https://docs.aws.amazon.com/sms-voice/latest/userguide/notify-tiers.html: Basic is 200 messages a day.
       throw quotaExceeded(
         'DAILY_NOTIFY_TIER_MESSAGE_LIMIT',
         `${configuration.id} reached the Basic tier limit of ${this.limits.basicTierDailyMessages} messages a day`,
@@ -226,18 +222,20 @@ export class NotifyOperations {
       this.log.sentToDestinationToday(day, configuration.id, destination) >=
       this.limits.destinationDailyMessages
     ) {
+      // AWS documents the cap (https://docs.aws.amazon.com/sms-voice/latest/userguide/notify-quotas.html) but not
+      // the Reason it answers with, so the emulator gives none: the service must not depend on one.
       throw quotaExceeded(
-        'DAILY_DESTINATION_CALL_LIMIT',
+        undefined,
         `The destination reached the limit of ${this.limits.destinationDailyMessages} messages a day`,
       );
     }
   }
 
   private putMessageFeedback(input: unknown): PutMessageFeedbackResult {
-    const request = new RequestReader(input);
-    const messageId = request.requiredString('MessageId', { max: 64 });
-    const status = request.optionalEnum('MessageFeedbackStatus', Object.values(MessageFeedbackStatus));
-    if (status === undefined) throw missingParameter('MessageFeedbackStatus');
+    const { MessageId: messageId, MessageFeedbackStatus: status } = checkRequest(
+      PUT_MESSAGE_FEEDBACK_RULES,
+      input,
+    );
     const message = this.log.find(messageId);
     if (!message) throw notFound('message', messageId);
     if (!message.messageFeedbackEnabled) {

@@ -12,7 +12,7 @@ import { injectedError, NotifyError, serializationError, unknownOperation } from
 import { checkFault, type FaultQueue } from './faults';
 import { isSupportedOperation, type NotifyOperations } from './operations';
 import type { EmulatedMessage } from './types';
-import { ID_OR_ARN } from './validation';
+import { ID_OR_ARN } from './constraints';
 
 const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -98,6 +98,15 @@ export class EmulatorServer {
           : '';
       if (!isSupportedOperation(operation))
         throw unknownOperation(typeof target === 'string' ? target : '(none)');
+      // AWS dispatches awsJson1_0 calls on their Content-Type as well as their target: a call with another type
+      // is an unknown operation to it (https://github.com/disneystreaming/smithy4s/issues/167, where Kinesis
+      // answered `application/octet-stream` with UnknownOperationException).
+      if (mediaType(req.headers['content-type']) !== CONTENT_TYPE) {
+        throw new NotifyError(
+          'UnknownOperationException',
+          `Notify operations take Content-Type ${CONTENT_TYPE}`,
+        );
+      }
 
       const fault = this.backend.faults.take(operation);
       if (fault?.delayMs) await this.delay(fault.delayMs);
@@ -105,8 +114,7 @@ export class EmulatorServer {
         req.socket.destroy();
         return;
       }
-      if (fault?.exception)
-        throw injectedError(fault.exception, fault.reason, fault.message, fault.statusCode);
+      if (fault?.exception) throw injectedError(fault, operation, parseJsonLeniently(body));
 
       const result = this.backend.operations.invoke(operation, parseJson(body));
       send(res, 200, result, { 'x-amzn-RequestId': requestId });
@@ -284,6 +292,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       if (!req.complete) reject(new Error('Request aborted'));
     });
   });
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** For an injected fault's ResourceId: the request's own id if it has one, whatever else is wrong with it. */
+function parseJsonLeniently(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseJson(body: Buffer): unknown {

@@ -4,6 +4,7 @@ import type {
   NotifyConfigurationStatus,
   NotifyConfigurationTier,
   NotifyTemplateStatus,
+  ResourceType,
   TemplateVariableSource,
   TemplateVariableType,
   VoiceId,
@@ -19,8 +20,11 @@ export interface EmulatedConfiguration {
   status: NotifyConfigurationStatus;
   tier: NotifyConfigurationTier;
   enabledChannels: Channel[];
-  /** ISO 3166-1 alpha-2. */
-  enabledCountries: string[];
+  /**
+   * ISO 3166-1 alpha-2. Optional, as in AWS's model: undefined describes a configuration without the member, which
+   * then sends wherever its templates support.
+   */
+  enabledCountries?: string[];
   defaultTemplateId?: string;
   poolId?: string;
   rejectionReason?: string;
@@ -127,6 +131,9 @@ export interface EmulatorFault {
   exception?: string;
   /** The exception's Reason member. */
   reason?: string;
+  /** ResourceNotFoundException and ConflictException: default the resource the call names. */
+  resourceType?: ResourceType;
+  resourceId?: string;
   message?: string;
   /** Overrides the HTTP status the exception normally gets. */
   statusCode?: number;

@@ -148,7 +148,7 @@ describe(toNotifyConfiguration.name, () => {
     });
   });
 
-  it('fills absent lists and status', () => {
+  it('fills absent channels and status, and leaves EnabledCountries absent when AWS omits it (optional in the model)', () => {
     const configuration = toNotifyConfiguration({
       NotifyConfigurationArn: undefined,
       NotifyConfigurationId: 'nc-2',
@@ -166,7 +166,6 @@ describe(toNotifyConfiguration.name, () => {
       id: 'nc-2',
       status: 'UNKNOWN',
       enabledChannels: [],
-      enabledCountries: [],
     });
   });
 });

@@ -57,7 +57,7 @@ export function toNotifyConfiguration(info: NotifyConfigurationInformation): Not
     status: info.Status ?? 'UNKNOWN',
     tier: info.Tier,
     enabledChannels: channelsOf(info.EnabledChannels),
-    enabledCountries: info.EnabledCountries ?? [],
+    ...(info.EnabledCountries !== undefined && { enabledCountries: info.EnabledCountries }),
     defaultTemplateId: info.DefaultTemplateId,
     useCase: info.UseCase,
   };

@@ -90,7 +90,12 @@ export interface NotifyConfiguration {
   status: string;
   tier?: string;
   enabledChannels: NotifyChannel[];
-  enabledCountries: string[];
+  /**
+   * ISO 3166-1 alpha-2. Optional in AWS's model (a description may omit it): absent, the configuration states no
+   * country list and Notify alone decides (https://docs.aws.amazon.com/sms-voice/latest/userguide/notify-tiers.html:
+   * Basic sends to its 30 pre-approved countries, Advanced to those its allow/block rules let through).
+   */
+  enabledCountries?: string[];
   defaultTemplateId?: string;
   useCase?: string;
 }
