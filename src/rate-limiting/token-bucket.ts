@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { isEmbeddedRedis } from '../redis/embedded-redis';
 import { LuaScripts } from '../redis/lua-scripts';
 
 export interface BucketSpec {
@@ -22,8 +23,11 @@ export abstract class TokenBucket {
 export class RedisTokenBucket extends TokenBucket {
   private readonly scripts: LuaScripts<'token-bucket'>;
 
+  private readonly processClock: boolean;
+
   constructor(redis: Redis) {
     super();
+    this.processClock = isEmbeddedRedis(redis);
     this.scripts = new LuaScripts(redis, 'otp:rl', join(__dirname, 'lua'), { 'token-bucket': 1 });
   }
 
@@ -31,7 +35,7 @@ export class RedisTokenBucket extends TokenBucket {
     const [kind, wait] = await this.scripts.run<string[]>(
       'token-bucket',
       [key],
-      [spec.ratePerSecond, spec.burst, spec.maxWaitMs],
+      [spec.ratePerSecond, spec.burst, spec.maxWaitMs, this.processClock ? Date.now() : ''],
     );
     return { kind: kind === 'granted' ? 'granted' : 'refused', waitMs: Number(wait) };
   }

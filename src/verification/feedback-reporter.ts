@@ -1,22 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotifyClient, NotifyError } from '@app/notify';
 import { EventOf, OnDomainEvent } from '../core/domain-events';
+import { VerificationRecord } from '../core/verification';
+import { VerificationStore } from '../issuance/verification-store';
 import { JobResult, Outbox } from '../outbox/outbox';
 import { OutboxJob } from '../outbox/outbox-job';
 
 export const FEEDBACK_JOB = 'notify.feedback';
 
+type FeedbackStatus = 'RECEIVED' | 'FAILED';
+
 interface FeedbackJob {
   messageId: string;
-  status: 'RECEIVED';
+  status: FeedbackStatus;
 }
 
 /**
- * Tells Notify which message's code was used (PutMessageFeedback RECEIVED), so AWS learns which routes deliver. It
- * goes through the durable outbox: enqueued once per message (deduplicated by its id, so no two instances ever report
- * one message twice), sent by whichever instance claims it, retried with backoff on Notify's retryable errors, and
- * kept across restarts. Verifications that end without approval report nothing: AWS marks their messages FAILED
- * itself after about an hour (see the README).
+ * Tells Notify what became of each message (PutMessageFeedback), so AWS learns which routes deliver: RECEIVED for the
+ * message whose code was approved, FAILED for every message whose code can no longer be used (a resend replaced it,
+ * or the verification failed, expired, was canceled or replaced). AWS recommends the explicit FAILED: its own
+ * automatic FAILED after an hour does not update the CloudWatch metrics
+ * (https://docs.aws.amazon.com/sms-voice/latest/userguide/message-feedback.html).
+ *
+ * Each report goes through the durable outbox, enqueued once per message (deduplicated by its id, so no message is
+ * ever reported twice, by any instance or with two statuses), retried with backoff on Notify's retryable errors.
  */
 @Injectable()
 export class FeedbackReporter {
@@ -25,18 +32,35 @@ export class FeedbackReporter {
   constructor(
     private readonly outbox: Outbox,
     private readonly notify: NotifyClient,
+    private readonly store: VerificationStore,
   ) {}
 
   /** Never throws and never waits for Notify: a check must not be slowed or failed by feedback. */
   @OnDomainEvent('verification.approved')
-  async received({ messageId }: EventOf<'verification.approved'>): Promise<void> {
-    const job: FeedbackJob = { messageId, status: 'RECEIVED' };
-    try {
-      await this.outbox.enqueue({ type: FEEDBACK_JOB, payload: job, dedupKey: `feedback:${messageId}` });
-    } catch (error) {
-      // The approval stands; only AWS's route statistics miss this one.
-      this.logger.warn({ messageId, err: (error as Error).message }, 'Could not enqueue PutMessageFeedback');
-    }
+  async approved({ verification, messageId }: EventOf<'verification.approved'>): Promise<void> {
+    await this.report(messageId, 'RECEIVED');
+    await this.unused(verification, messageId);
+  }
+
+  /** The previous code was replaced: its messages' codes are dead. */
+  @OnDomainEvent('verification.resent')
+  async resent({ verification }: EventOf<'verification.resent'>): Promise<void> {
+    await this.unused(verification, verification.messageId);
+  }
+
+  @OnDomainEvent('verification.failed')
+  @OnDomainEvent('verification.canceled')
+  @OnDomainEvent('verification.expired')
+  async ended({
+    verification,
+  }: EventOf<'verification.failed' | 'verification.canceled' | 'verification.expired'>) {
+    await this.unused(verification);
+  }
+
+  @OnDomainEvent('verification.replaced')
+  async replaced({ replacedId }: EventOf<'verification.replaced'>): Promise<void> {
+    const previous = await this.store.get(replacedId).catch(() => null);
+    if (previous) await this.unused(previous);
   }
 
   /** One PutMessageFeedback call per attempt; the outbox does the backoff. */
@@ -51,6 +75,23 @@ export class FeedbackReporter {
         return { kind: 'drop', reason: `PutMessageFeedback refused: ${error.kind}` };
       }
       return { kind: 'retry', reason: `PutMessageFeedback failed: ${(error as Error).message}` };
+    }
+  }
+
+  /** FAILED for every message of the verification but `except` (the one whose code is live or was used). */
+  private async unused(verification: VerificationRecord, except?: string): Promise<void> {
+    for (const { messageId } of verification.sends) {
+      if (messageId !== except) await this.report(messageId, 'FAILED');
+    }
+  }
+
+  private async report(messageId: string, status: FeedbackStatus): Promise<void> {
+    const job: FeedbackJob = { messageId, status };
+    try {
+      await this.outbox.enqueue({ type: FEEDBACK_JOB, payload: job, dedupKey: `feedback:${messageId}` });
+    } catch (error) {
+      // The change it follows stands; only AWS's route statistics miss this one.
+      this.logger.warn({ messageId, err: (error as Error).message }, 'Could not enqueue PutMessageFeedback');
     }
   }
 }
