@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { finalize, Observable } from 'rxjs';
 import { NotifyEmulator } from '@app/notify-emulator';
 import { createApp } from '../src/app.factory';
-import { SANDBOX_EMULATOR } from '../src/dispatch/dispatch.module';
+import { SANDBOX_EMULATOR } from '../src/sandbox/sandbox-emulator.module';
 
 export interface BenchService {
   url: string;

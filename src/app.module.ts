@@ -12,6 +12,8 @@ import { DeliveryEventsModule } from './delivery-events/delivery-events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { SandboxEmulatorModule } from './sandbox/sandbox-emulator.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppOptions {
@@ -32,11 +34,13 @@ export class AppModule {
           useFactory: (settings: Settings) => loggerParams(settings, options.logStream),
         }),
         EventsModule,
+        SandboxEmulatorModule,
         RedisModule,
         MetricsModule,
         ApiModule,
         DeliveryEventsModule,
         WebhooksModule,
+        SandboxModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DELIVERY_EVENT_TYPES } from '@app/notify-emulator';
+import { NOTIFY_EVENT_TYPE_NAMES as DELIVERY_EVENT_TYPES } from '@app/notify';
 import {
   ArrayMaxSize,
   ArrayMinSize,

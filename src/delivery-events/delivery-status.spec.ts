@@ -1,4 +1,4 @@
-import { DELIVERY_EVENT_TYPES } from '@app/notify-emulator';
+import { NOTIFY_EVENT_TYPE_NAMES as DELIVERY_EVENT_TYPES } from '@app/notify';
 import { DELIVERY_STATUS, parseDeliveryEvent, warrantsVoiceFallback } from './delivery-status';
 
 describe(parseDeliveryEvent.name, () => {

@@ -1,55 +1,32 @@
-import { Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { NotifyClient } from '@app/notify';
-import { DEFAULT_CONFIGURATION_ID, NotifyEmulator } from '@app/notify-emulator';
 import { Settings } from '../config/settings';
 import { Metrics } from '../metrics/metrics';
 import { CodeSender } from './code-sender';
 import { DestinationPolicy } from './destination-policy';
 import { NotifyCatalog } from './notify-catalog';
 import { NotifyCodeSender } from './notify-code-sender';
-
-/** The in-process Notify emulator of sandbox mode, or null when talking to AWS. */
-export const SANDBOX_EMULATOR = Symbol('SANDBOX_EMULATOR');
+import { NotifyEndpoint } from './notify-endpoint';
 
 @Injectable()
 class DispatchLifecycle implements OnApplicationShutdown {
-  constructor(
-    private readonly notify: NotifyClient,
-    @Inject(SANDBOX_EMULATOR) private readonly emulator: NotifyEmulator | null,
-  ) {}
+  constructor(private readonly notify: NotifyClient) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.notify.close();
-    await this.emulator?.close();
   }
 }
 
 @Module({
   providers: [
     {
-      provide: SANDBOX_EMULATOR,
-      inject: [Settings],
-      useFactory: async (settings: Settings): Promise<NotifyEmulator | null> => {
-        if (settings.notify.mode !== 'sandbox') return null;
-        const emulator = new NotifyEmulator();
-        const endpoint = await emulator.listen(settings.notify.emulatorPort, '127.0.0.1');
-        new Logger('Sandbox').warn(
-          `No NOTIFY_CONFIGURATION_ID: sandbox mode. Codes go to the in-process Notify emulator at ${endpoint}; ` +
-            'read them with GET /sandbox/messages.' +
-            (settings.auth.sandboxKey ? ' No API_KEYS: the API key "sandbox" is accepted.' : ''),
-        );
-        return emulator;
-      },
-    },
-    {
       provide: NotifyClient,
-      inject: [Settings, SANDBOX_EMULATOR, { token: Metrics, optional: true }],
-      useFactory: (settings: Settings, emulator: NotifyEmulator | null, metrics?: Metrics) =>
+      inject: [Settings, NotifyEndpoint, { token: Metrics, optional: true }],
+      useFactory: (settings: Settings, endpoint: NotifyEndpoint, metrics?: Metrics) =>
         new NotifyClient({
           region: settings.notify.region,
-          endpoint: emulator?.endpoint ?? settings.notify.endpoint,
-          // The emulator ignores signatures; real AWS gets the default credential chain.
-          credentials: emulator ? { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } : undefined,
+          endpoint: endpoint.url,
+          credentials: endpoint.credentials,
           requestTimeoutMs: settings.notify.timeoutMs,
           maxAttempts: settings.notify.maxAttempts,
           observer: metrics ? (event) => metrics.notifyCall(event) : undefined,
@@ -57,9 +34,9 @@ class DispatchLifecycle implements OnApplicationShutdown {
     },
     {
       provide: NotifyCatalog,
-      inject: [NotifyClient, Settings],
-      useFactory: (notify: NotifyClient, settings: Settings) =>
-        new NotifyCatalog(notify, settings.notify.configurationId ?? DEFAULT_CONFIGURATION_ID),
+      inject: [NotifyClient, NotifyEndpoint],
+      useFactory: (notify: NotifyClient, endpoint: NotifyEndpoint) =>
+        new NotifyCatalog(notify, endpoint.configurationId),
     },
     {
       provide: DestinationPolicy,
@@ -78,6 +55,6 @@ class DispatchLifecycle implements OnApplicationShutdown {
     },
     DispatchLifecycle,
   ],
-  exports: [NotifyClient, NotifyCatalog, DestinationPolicy, CodeSender, SANDBOX_EMULATOR],
+  exports: [NotifyClient, NotifyCatalog, DestinationPolicy, CodeSender],
 })
 export class DispatchModule {}

@@ -8,7 +8,7 @@ import { EmulatedMessage, NotifyEmulator } from '@app/notify-emulator';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter, createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
-import { SANDBOX_EMULATOR } from '../../src/dispatch/dispatch.module';
+import { SANDBOX_EMULATOR } from '../../src/sandbox/sandbox-emulator.module';
 import { Outbox } from '../../src/outbox/outbox';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
 

@@ -1,8 +1,8 @@
 import { DeliveryEventRecord, NotifyEmulator, UnknownMessageError } from '@app/notify-emulator';
 import { InvalidRequest, SandboxMessageNotFound } from '../common/domain-error';
 import { DeliveryStatus } from '../core/verification';
-import { parseDeliveryEvent } from './delivery-status';
-import { RecordDeliveryEvent, RecordDeliveryResult } from './record-delivery-event';
+import { parseDeliveryEvent } from '../delivery-events/delivery-status';
+import { RecordDeliveryEvent, RecordDeliveryResult } from '../delivery-events/record-delivery-event';
 
 export interface SimulatedEvent {
   eventType: string;

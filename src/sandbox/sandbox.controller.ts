@@ -12,13 +12,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotifyEmulator } from '@app/notify-emulator';
-import { SimulateDeliveryEvents } from '../delivery-events/simulate-delivery-events';
-import { SANDBOX_EMULATOR } from '../dispatch/dispatch.module';
+import { SANDBOX_EMULATOR } from './sandbox-emulator.module';
+import { SimulateDeliveryEvents } from './simulate-delivery-events';
 import { parsePhoneNumber } from '../core/phone-number';
-import { ApiKeyGuard } from './api-key.guard';
-import { SandboxEventsDto, SandboxMessagesQuery } from './dto';
-import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS } from './openapi';
-import { SandboxEventResponse, SandboxMessageResponse } from './responses';
+import { ApiKeyGuard } from '../api/api-key.guard';
+import { SandboxEventsDto, SandboxMessagesQuery } from '../api/dto';
+import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS } from '../api/openapi';
+import { SandboxEventResponse, SandboxMessageResponse } from '../api/responses';
 
 const SANDBOX_OFF = 'The sandbox is off: this service sends through AWS.';
 
