@@ -152,6 +152,63 @@ export class SandboxEventResponse {
   result!: string;
 }
 
+export class TemplateVariableResponse {
+  @ApiProperty({ example: 'code' })
+  name!: string;
+  @ApiProperty({ enum: ['STRING', 'INTEGER', 'BOOLEAN'], example: 'STRING' })
+  type!: string;
+  @ApiProperty({ example: true })
+  required!: boolean;
+  @ApiProperty({
+    enum: ['CUSTOMER', 'SYSTEM'],
+    example: 'CUSTOMER',
+    description: 'SYSTEM variables are filled by AWS; `code` is filled by this service',
+  })
+  source!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 40 })
+  maxLength!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '^[0-9]{4,10}$' })
+  pattern!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '123456' })
+  sample!: string | null;
+}
+
+export class TemplateResponse {
+  @ApiProperty({ example: 'notify-code-verification-english-001' })
+  id!: string;
+  @ApiProperty({ description: "The configuration's default template", example: true })
+  default!: boolean;
+  @ApiProperty({ enum: ['sms', 'voice'], isArray: true, example: ['sms', 'voice'] })
+  channels!: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'en-US' })
+  languageCode!: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['JOANNA', 'MATTHEW'],
+    description: 'Amazon Polly voices for calls',
+  })
+  voiceIds!: string[];
+  @ApiProperty({ type: [TemplateVariableResponse] })
+  variables!: TemplateVariableResponse[];
+}
+
+export class TemplatesResponse {
+  @ApiProperty({ example: 'sandbox-otp' })
+  configurationId!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'notify-code-verification-english-001' })
+  defaultTemplateId!: string | null;
+  @ApiProperty({ type: [TemplateResponse] })
+  templates!: TemplateResponse[];
+}
+
+export class SandboxResetResponse {
+  @ApiProperty({ example: 3, description: 'Messages dropped from your inbox' })
+  messages!: number;
+
+  @ApiProperty({ example: 1, description: 'Distinct numbers whose limits and counters were cleared' })
+  numbers!: number;
+}
+
 export class FieldError {
   @ApiProperty({ example: 'to' })
   field!: string;

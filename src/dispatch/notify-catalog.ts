@@ -68,6 +68,28 @@ export class NotifyCatalog {
     return template;
   }
 
+  /**
+   * The templates this configuration can send (GET /v1/templates): active, open to its tier, on a channel it has
+   * enabled; channels are narrowed to the enabled ones. Not cached: it is read when a person opens the console.
+   */
+  async listTemplates(): Promise<{ configuration: NotifyConfiguration; templates: NotifyTemplate[] }> {
+    const configuration = await this.describeConfigurationOrFail();
+    let all: NotifyTemplate[];
+    try {
+      all = await this.notify.describeTemplates();
+    } catch (error) {
+      throw error instanceof NotifyError ? notifyFailureToDomain(error) : error;
+    }
+    const templates = all
+      .filter((t) => t.status === 'ACTIVE')
+      .filter(
+        (t) => !configuration.tier || t.tierAccess.length === 0 || t.tierAccess.includes(configuration.tier),
+      )
+      .map((t) => ({ ...t, channels: t.channels.filter((c) => configuration.enabledChannels.includes(c)) }))
+      .filter((t) => t.channels.length > 0);
+    return { configuration, templates };
+  }
+
   async describeConfigurationOrFail(): Promise<NotifyConfiguration> {
     try {
       return await this.describeConfiguration();

@@ -246,6 +246,10 @@ export class MemoryVerificationStore extends VerificationStore {
     return this.failedCounts.get(to) ?? 0;
   }
 
+  async forgetFailedChecks(to: string): Promise<void> {
+    this.failedCounts.delete(to);
+  }
+
   async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
     const record = this.records.get(id);
     const sendIndex = record?.sends.findIndex((send) => send.messageId === messageId) ?? -1;

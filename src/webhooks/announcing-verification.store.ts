@@ -88,6 +88,10 @@ export class AnnouncingVerificationStore extends VerificationStore {
     return this.inner.failedChecks(to);
   }
 
+  forgetFailedChecks(to: string): Promise<void> {
+    return this.inner.forgetFailedChecks(to);
+  }
+
   recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
     return this.inner.recordDelivery(id, messageId, report);
   }
