@@ -71,7 +71,8 @@ class RedisLifecycle implements OnApplicationShutdown {
       inject: [Settings],
       useFactory: async (settings: Settings): Promise<Redis | null> => {
         if (!settings.redis.url) {
-          new Logger('Redis').warn(
+          // The startup line says so too (store: in-process memory).
+          new Logger('Redis').debug(
             'No REDIS_URL: using the in-process store. It is single-instance and forgets everything on restart.',
           );
           return null;
