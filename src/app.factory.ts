@@ -8,6 +8,7 @@ import { setupOpenApi } from './api/openapi';
 import { AppModule, AppOptions } from './app.module';
 import { InvalidRequest, UnsupportedMediaType } from './common/domain-error';
 import { QuietStartupLogger } from './common/startup';
+import { serveConsole } from './console/console';
 import { sendProblem } from './api/problem.filter';
 import { validateEnv } from './config/env.validation';
 import { SNS_EVENTS_PATH } from './delivery-events/notify-events.controller';
@@ -105,6 +106,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       maxAge: 600,
     });
   }
+  serveConsole(app, app.get(Settings));
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
