@@ -127,6 +127,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       {
         type: 'http',
         scheme: 'bearer',
+        bearerFormat: 'API key',
         description:
           'An API key of API_KEYS. Without API_KEYS (outside production, e.g. the sandbox of `npm start`) the key ' +
           'is `sandbox`: type `sandbox` here.',
