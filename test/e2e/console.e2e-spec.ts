@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 import { Browser, chromium, Page } from 'playwright-core';
-import { RunningService, startService } from '../support/service';
+import { DEFAULT_CONFIGURATION_ID, NotifyEmulator } from '@app/notify-emulator';
+import { deletePrefix, uniquePrefix } from '../support/redis';
+import { AWS_MODE_API_KEY, RunningService, startService, withAwsModeApp } from '../support/service';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), or CHROMIUM_PATH. */
 function chromiumPath(): string {
@@ -141,5 +143,74 @@ describe('the console at /console, driven in Chromium as a person would', () => 
     expect([...hosts]).toEqual([base]);
     const data = requested.map((url) => new URL(url).pathname).filter((path) => !path.startsWith('/console'));
     expect(data.every((path) => path.startsWith('/v1/') || path.startsWith('/sandbox/'))).toBe(true);
+  });
+});
+
+describe('the console page over HTTP', () => {
+  let svc: RunningService;
+  beforeAll(async () => {
+    svc = await startService({}, 'console-http');
+  });
+  afterAll(() => svc.close());
+
+  it('is reached from /, offers the sandbox key in sandbox mode, and may load nothing from another host', async () => {
+    const root = await svc.http.get('/');
+    expect(root.status).toBe(302);
+    expect(root.headers.location).toBe('/console/');
+    const page = await svc.http.get('/console/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<meta name="notify-otp-mode" content="sandbox" />');
+    expect(page.text).toContain('<meta name="notify-otp-sandbox-key" content="sandbox" />');
+    const csp = page.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+  });
+
+  it('serves its five files and nothing else under /console/', async () => {
+    for (const file of ['app.js', 'preact.mjs', 'hooks.mjs', 'htm.mjs']) {
+      const res = await svc.http.get(`/console/${file}`);
+      expect([file, res.status, res.headers['content-type']]).toEqual([
+        file,
+        200,
+        expect.stringMatching(/javascript/),
+      ]);
+    }
+    expect((await svc.http.get('/console/style.css')).headers['content-type']).toMatch(/^text\/css/);
+    for (const other of ['index.html', 'preact.mjs.map', 'htm.umd.js', '../package.json']) {
+      expect([other, (await svc.http.get(`/console/${other}`)).status]).toEqual([other, 404]);
+    }
+  });
+
+  it('a request without a key, as a browser makes it, says which key to use and where the console is', async () => {
+    const res = await svc.http.get('/sandbox/messages');
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('the key is "sandbox"');
+    expect(res.body.detail).toContain('/console');
+  });
+
+  it('in AWS mode with API_KEYS: no key offered, no hint about it', async () => {
+    const emulator = new NotifyEmulator();
+    await emulator.listen();
+    const prefix = uniquePrefix('console-aws');
+    try {
+      await withAwsModeApp(emulator, DEFAULT_CONFIGURATION_ID, prefix, {}, async (http) => {
+        const page = await http.get('/console/');
+        expect(page.text).toContain('<meta name="notify-otp-mode" content="aws" />');
+        expect(page.text).toContain('<meta name="notify-otp-sandbox-key" content="" />');
+        const refused = await http.get('/v1/templates');
+        expect(refused.status).toBe(401);
+        expect(refused.body.detail).not.toContain('sandbox');
+        const templates = await http
+          .get('/v1/templates')
+          .set({ Authorization: `Bearer ${AWS_MODE_API_KEY}` });
+        expect(templates.status).toBe(200);
+        expect(templates.body.templates.length).toBeGreaterThan(0);
+      });
+    } finally {
+      await emulator.close();
+      await deletePrefix(prefix);
+    }
   });
 });
