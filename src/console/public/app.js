@@ -426,7 +426,7 @@ function VerificationTab({ apiKey, id, onOpen, started }) {
             (item) => html`<li>
               <div class="when">${item.at ? time(item.at) : ''}</div>
               <div class="what">
-                ${item.what}${' '}${item.delivery ? 'delivery: ' : ''}${item.status && html`<${Status} value=${item.status} />`}
+                ${item.what}${item.delivery ? ' · delivery ' : ' '}${item.status && html`<${Status} value=${item.status} />`}
               </div>
               ${item.more && html`<div class="more">${item.more}</div>`}
             </li>`,
