@@ -60,6 +60,18 @@ describe('sandbox: inbox, events and reset are scoped to the API client (issue 1
     expect(own.status).toBe(200);
   });
 
+  it("a verificationId in the caller's context cannot claim another client's verification", async () => {
+    const a = await start(alpha, freshNumber());
+    const forged = await svc.http
+      .post('/v1/verifications')
+      .set(beta)
+      .send({ to: freshNumber(), channel: 'sms', context: { verificationId: a.id } });
+    expect(forged.status).toBe(201);
+    const forgedMessage = forged.body.sendAttempts[0].messageId as string;
+    expect((await inbox(alpha)).map((m) => m.messageId)).not.toContain(forgedMessage);
+    expect((await inbox(beta)).map((m) => m.messageId)).toContain(forgedMessage);
+  });
+
   it('reads ?to=+1206… with the + typed unencoded, as a person types it', async () => {
     const to = freshNumber();
     const created = await start(alpha, to);
