@@ -7,6 +7,8 @@ import { JsonObjectBodyPipe } from './api/json-object-body.pipe';
 import { setupOpenApi } from './api/openapi';
 import { AppModule, AppOptions } from './app.module';
 import { InvalidRequest, UnsupportedMediaType } from './common/domain-error';
+import { QuietStartupLogger } from './common/startup';
+import { serveConsole } from './console/console';
 import { sendProblem } from './api/problem.filter';
 import { validateEnv } from './config/env.validation';
 import { SNS_EVENTS_PATH } from './delivery-events/notify-events.controller';
@@ -74,7 +76,7 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
 
 /** Everything main.ts sets up on an app; e2e tests call it too, so they test what ships. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   const problems = adapterProblems.get(app.getHttpAdapter());
   if (problems) problems.metrics = app.get(Metrics);
   app.useGlobalPipes(
@@ -104,6 +106,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       maxAge: 600,
     });
   }
+  serveConsole(app, app.get(Settings));
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -14,9 +14,14 @@ type AuthenticatedRequest = FastifyRequest & { clientId?: string };
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: { name: string; sha256: Buffer }[];
+  /** Where the key `sandbox` is accepted, a refusal says so: no secret, and the next step for a newcomer. */
+  private readonly hint: string;
 
   constructor(settings: Settings) {
     this.keys = [...settings.auth.apiKeys];
+    this.hint = settings.auth.sandboxKey
+      ? ' No API_KEYS are set, so the key is "sandbox"; in a browser, open /console.'
+      : '';
     if (settings.auth.sandboxKey) {
       this.keys.push({ name: SANDBOX_KEY, sha256: createHash('sha256').update(SANDBOX_KEY).digest() });
     }
@@ -25,11 +30,11 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = /^Bearer ([\x21-\x7e]{1,256})$/.exec(request.headers.authorization ?? '');
-    if (!match) throw new Unauthorized();
+    if (!match) throw new Unauthorized(this.hint);
     const digest = createHash('sha256').update(match[1]).digest();
     let owner: string | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.sha256, digest)) owner = key.name;
-    if (!owner) throw new Unauthorized();
+    if (!owner) throw new Unauthorized(this.hint);
     request.clientId = owner;
     return true;
   }

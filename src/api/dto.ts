@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NOTIFY_EVENT_TYPE_NAMES as DELIVERY_EVENT_TYPES } from '@app/notify';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -68,6 +70,9 @@ const PURPOSE_MESSAGE = 'purpose must be 1 to 64 letters, digits, "_", "." or "-
 const CODE = /^[0-9]{4,10}$/;
 const CODE_MESSAGE = 'code must be 4 to 10 ASCII digits';
 
+// class-validator runs a property's decorators bottom-up and stops at the first error: required, then type, then size.
+const TO_REQUIRED = 'to is required: the phone number in E.164 form, e.g. "+12065550100"';
+const TO_STRING = 'to must be a string: the phone number in E.164 form, e.g. "+12065550100"';
 const TO_DOC = { description: 'The phone number in E.164 form', example: '+12065550100', maxLength: 32 };
 const CODE_DOC = { description: 'The code the user received', example: '608675', pattern: CODE.source };
 const PURPOSE_DOC = {
@@ -79,8 +84,9 @@ const PURPOSE_DOC = {
 
 export class StartVerificationDto {
   @ApiProperty(TO_DOC)
-  @IsString()
   @MaxLength(32)
+  @IsString({ message: TO_STRING })
+  @IsDefined({ message: TO_REQUIRED })
   to!: string;
 
   @ApiPropertyOptional({
@@ -94,8 +100,8 @@ export class StartVerificationDto {
 
   @ApiPropertyOptional({
     description:
-      "Picks the configuration's Notify template whose LanguageCode is this locale, or of its language (es: es-ES)",
-    example: 'es',
+      "Picks the configuration's Notify template whose LanguageCode is this locale, or of its language (es: es-ES); templateId wins",
+    example: 'en',
   })
   @IsOptional()
   @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
@@ -168,8 +174,9 @@ export class CheckCodeDto {
 
 export class CheckCodeForNumberDto {
   @ApiProperty(TO_DOC)
-  @IsString()
   @MaxLength(32)
+  @IsString({ message: TO_STRING })
+  @IsDefined({ message: TO_REQUIRED })
   to!: string;
 
   @ApiProperty(CODE_DOC)
@@ -183,8 +190,13 @@ export class CheckCodeForNumberDto {
   purpose?: string;
 }
 
+/** `?to=+1206…` typed as is: the query string decodes an unencoded `+` to a space. */
+const plusFromQuery = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.replace(/^ (?=\d)/, '+') : value;
+
 export class SandboxMessagesQuery {
   @ApiPropertyOptional({ ...TO_DOC, description: 'Only messages to this number' })
+  @Transform(plusFromQuery)
   @IsOptional()
   @IsString()
   @MaxLength(32)

@@ -123,8 +123,19 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '`application/problem+json` with a stable `code`; `429` and `503` answers carry `Retry-After`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (API_KEYS)' }, API_KEY_AUTH)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description:
+          'An API key of API_KEYS. Without API_KEYS (outside production, e.g. the sandbox of `npm start`) the key ' +
+          'is `sandbox`: type `sandbox` here.',
+      },
+      API_KEY_AUTH,
+    )
     .addTag('verifications', 'Start, resend, check and cancel verifications')
+    .addTag('templates', "The Notify configuration's templates")
     .addTag('sandbox', 'Sandbox mode only: the messages the in-process Notify emulator "delivered"')
     .addTag('operations', 'Probes and metrics for the platform; no API key')
     .addTag('delivery-events', 'Called by AWS (SNS, EventBridge) with delivery events; no API key')

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { effectiveStatus, VerificationRecord } from '../core/verification';
 
 /**
- * The shapes of our answers, for the OpenAPI document only: controllers return plain objects (see
- * verification.view.ts), and these classes describe them with examples.
+ * The shapes of our answers: each class is both the type a controller returns and its OpenAPI schema, with
+ * examples. A verification's public shape is built in one place, `VerificationResponse.of`.
  */
 
 export class SendAttemptResponse {
@@ -76,6 +77,37 @@ export class VerificationResponse {
     example: '2025-01-01T12:00:30.000Z',
   })
   nextResendAt!: string | null;
+
+  /** The public shape of a verification. No code, no hash, no counters beyond what the caller needs. */
+  static of(
+    record: VerificationRecord,
+    now: number,
+    resend: { cooldownMs: number; maxSends: number },
+  ): VerificationResponse {
+    const status = effectiveStatus(record, now);
+    const canResend = status === 'pending' && record.sendCount < resend.maxSends;
+    return {
+      id: record.id,
+      to: record.to,
+      status,
+      channel: record.channel,
+      purpose: record.purpose,
+      createdAt: new Date(record.createdAt).toISOString(),
+      expiresAt: new Date(record.expiresAt).toISOString(),
+      attemptsRemaining: Math.max(0, record.maxAttempts - record.attempts),
+      sendAttempts: record.sends.map(({ channel, messageId, sentAt, delivery }) => ({
+        channel,
+        messageId,
+        sentAt,
+        deliveryStatus: delivery?.status ?? 'pending',
+        deliveryUpdatedAt: delivery?.at ?? null,
+        deliveryDescription: delivery?.description ?? null,
+      })),
+      nextResendAt: canResend
+        ? new Date(Math.max(now, record.lastSendAt + resend.cooldownMs)).toISOString()
+        : null,
+    };
+  }
 }
 
 export class DryRunResponse {
@@ -150,6 +182,63 @@ export class SandboxEventResponse {
       '`recorded`: the send attempt shows it; `stale`: a newer or final status was already there; `unknown`: no verification holds this message any more',
   })
   result!: string;
+}
+
+export class TemplateVariableResponse {
+  @ApiProperty({ example: 'code' })
+  name!: string;
+  @ApiProperty({ enum: ['STRING', 'INTEGER', 'BOOLEAN'], example: 'STRING' })
+  type!: string;
+  @ApiProperty({ example: true })
+  required!: boolean;
+  @ApiProperty({
+    enum: ['CUSTOMER', 'SYSTEM'],
+    example: 'CUSTOMER',
+    description: 'SYSTEM variables are filled by AWS; `code` is filled by this service',
+  })
+  source!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 40 })
+  maxLength!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '^[0-9]{4,10}$' })
+  pattern!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '123456' })
+  sample!: string | null;
+}
+
+export class TemplateResponse {
+  @ApiProperty({ example: 'notify-code-verification-english-001' })
+  id!: string;
+  @ApiProperty({ description: "The configuration's default template", example: true })
+  default!: boolean;
+  @ApiProperty({ enum: ['sms', 'voice'], isArray: true, example: ['sms', 'voice'] })
+  channels!: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'en-US' })
+  languageCode!: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['JOANNA', 'MATTHEW'],
+    description: 'Amazon Polly voices for calls',
+  })
+  voiceIds!: string[];
+  @ApiProperty({ type: [TemplateVariableResponse] })
+  variables!: TemplateVariableResponse[];
+}
+
+export class TemplatesResponse {
+  @ApiProperty({ example: 'sandbox-otp' })
+  configurationId!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'notify-code-verification-english-001' })
+  defaultTemplateId!: string | null;
+  @ApiProperty({ type: [TemplateResponse] })
+  templates!: TemplateResponse[];
+}
+
+export class SandboxResetResponse {
+  @ApiProperty({ example: 3, description: 'Messages dropped from your inbox' })
+  messages!: number;
+
+  @ApiProperty({ example: 1, description: 'Distinct numbers whose limits and counters were cleared' })
+  numbers!: number;
 }
 
 export class FieldError {

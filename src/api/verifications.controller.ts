@@ -36,7 +36,6 @@ import { EndUserIp } from './end-user-ip.decorator';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS, RATE_LIMIT_HEADERS } from './openapi';
 import { CheckByNumberResponse, CheckResponse, DryRunResponse, VerificationResponse } from './responses';
-import { toVerificationView } from './verification.view';
 
 const DEFAULT_PURPOSE = 'default';
 const STORE_DOWN = 'store_unavailable';
@@ -215,7 +214,7 @@ export class VerificationsController {
   }
 
   private view(record: VerificationRecord) {
-    return toVerificationView(record, this.clock.now(), {
+    return VerificationResponse.of(record, this.clock.now(), {
       cooldownMs: this.settings.otp.resendCooldownSeconds * 1000,
       maxSends: this.settings.otp.maxSends,
     });

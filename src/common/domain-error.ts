@@ -224,8 +224,8 @@ export class NotifyUnavailable extends DomainError {
 export class Unauthorized extends DomainError {
   readonly code = 'unauthorized';
   readonly status = 401;
-  constructor() {
-    super('Unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".');
+  constructor(hint = '') {
+    super('Unauthorized', `Send a valid API key as "Authorization: Bearer <key>".${hint}`);
   }
 }
 

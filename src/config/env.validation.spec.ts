@@ -19,6 +19,28 @@ describe(validateEnv.name, () => {
     expect(settings.otp.hashSecretGenerated).toBe(true);
   });
 
+  it('loosens the limits a developer would hit in an afternoon, in sandbox mode only and where not set', () => {
+    const sandbox = new Settings(validateEnv({ LIMIT_SENDS_PER_NUMBER_15_MIN: '7' }));
+    expect(sandbox.limits).toMatchObject({
+      sendsPerNumberPer15Min: 7,
+      sendsPerNumberPerDay: 10,
+      pumping: { minSends: 1000, blockSeconds: 600 },
+    });
+    expect(sandbox.otp.maxFailedChecksPerNumber).toBe(100);
+    const aws = new Settings(validateEnv({ NOTIFY_CONFIGURATION_ID: 'nc-1' }));
+    expect(aws.limits).toMatchObject({
+      sendsPerNumberPer15Min: 5,
+      sendsPerNumberPerDay: 8,
+      pumping: { minSends: 30 },
+    });
+    expect(aws.otp.maxFailedChecksPerNumber).toBe(15);
+  });
+
+  it('accepts the key "sandbox" outside production whenever no API_KEYS are set, in AWS mode too', () => {
+    expect(new Settings(validateEnv({ NOTIFY_CONFIGURATION_ID: 'nc-1' })).auth.sandboxKey).toBe(true);
+    expect(new Settings(validateEnv({ API_KEYS: `acme:${'a'.repeat(64)}` })).auth.sandboxKey).toBe(false);
+  });
+
   it('refuses to start in production without Redis, a hashing secret, API keys and Notify settings', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
       /REDIS_URL is required[\s\S]*OTP_HASH_SECRET is required[\s\S]*API_KEYS is required[\s\S]*NOTIFY_CONFIGURATION_ID is required/,

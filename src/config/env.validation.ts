@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { SANDBOX_DEFAULTS } from './sandbox-defaults';
 import {
   IsBoolean,
   IsIn,
@@ -364,6 +365,13 @@ export class EnvironmentVariables {
   PUMPING_BLOCK_SECONDS = 43200;
 }
 
+const isUnset = (value: unknown) => value === undefined || (typeof value === 'string' && value.trim() === '');
+
+/** Sandbox mode: the in-process Notify emulator, because no Notify configuration was named outside production. */
+function sandboxMode(raw: Record<string, unknown>): boolean {
+  return raw.NODE_ENV !== 'production' && isUnset(raw.NOTIFY_CONFIGURATION_ID);
+}
+
 /** The production rules: nothing may fall back to a sandbox default. */
 function productionProblems(env: EnvironmentVariables): string[] {
   if (env.NODE_ENV !== 'production') return [];
@@ -400,6 +408,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     'WEBHOOKS',
   ]) {
     if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  if (sandboxMode(raw)) {
+    for (const [key, value] of Object.entries(SANDBOX_DEFAULTS))
+      if (isUnset(picked[key])) picked[key] = value;
   }
   const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const problems = validateSync(env, { skipMissingProperties: false }).flatMap((e) =>

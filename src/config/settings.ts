@@ -121,7 +121,9 @@ export class Settings {
         return { name, sha256: Buffer.from(hex, 'hex') };
       });
     const sandbox = !production && !env.NOTIFY_CONFIGURATION_ID;
-    this.auth = { apiKeys, sandboxKey: sandbox && apiKeys.length === 0 };
+    // Outside production a service with no API_KEYS accepts the key "sandbox", in AWS mode too (`npm run emulator`
+    // plus the service); startup says which keys are accepted.
+    this.auth = { apiKeys, sandboxKey: !production && apiKeys.length === 0 };
     this.otp = {
       hashSecret: env.OTP_HASH_SECRET ? Buffer.from(env.OTP_HASH_SECRET, 'utf8') : randomBytes(32),
       hashSecretGenerated: !env.OTP_HASH_SECRET,

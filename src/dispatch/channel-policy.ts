@@ -13,7 +13,10 @@ export function channelForSend(
   return sendIndex > 0 && autoVoiceOnResend ? 'voice' : 'sms';
 }
 
-/** "123456" -> "1. 2. 3. 4. 5. 6.": text-to-speech then reads digits, not "one hundred twenty-three thousand…". */
+/**
+ * "123456" -> "1. 2. 3. 4. 5. 6": text-to-speech then reads digits, not "one hundred twenty-three thousand…". No
+ * dot after the last digit: the templates put their own full stop after `{{code}}` ("… 5. 6. Do not share it.").
+ */
 export function spaceDigitsForSpeech(code: string): string {
-  return [...code].map((d) => `${d}.`).join(' ');
+  return [...code].join('. ');
 }

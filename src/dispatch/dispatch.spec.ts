@@ -4,8 +4,8 @@ import { parsePhoneNumber } from '../core/phone-number';
 
 describe('dispatch policy', () => {
   it('spaces digits for text-to-speech, leading zeros kept', () => {
-    expect(spaceDigitsForSpeech('123456')).toBe('1. 2. 3. 4. 5. 6.');
-    expect(spaceDigitsForSpeech('0071')).toBe('0. 0. 7. 1.');
+    expect(spaceDigitsForSpeech('123456')).toBe('1. 2. 3. 4. 5. 6');
+    expect(spaceDigitsForSpeech('0071')).toBe('0. 0. 7. 1');
   });
 
   it('sends auto by SMS first and by voice on a resend, unless fallback is off', () => {

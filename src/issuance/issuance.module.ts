@@ -29,7 +29,8 @@ import { StorePolicy, VerificationStore } from './verification-store';
       provide: CodeHasher,
       inject: [Settings],
       useFactory: (settings: Settings) => {
-        if (settings.otp.hashSecretGenerated) {
+        // In the sandbox that is expected, and the startup line says it.
+        if (settings.otp.hashSecretGenerated && settings.notify.mode !== 'sandbox') {
           new Logger('Issuance').warn(
             'No OTP_HASH_SECRET: using a random one. Codes stop verifying on restart and across instances.',
           );

@@ -288,6 +288,10 @@ export class RedisVerificationStore extends VerificationStore {
     return Number((await this.redis.get(this.keys.failedChecks(to))) ?? 0);
   }
 
+  async forgetFailedChecks(to: string): Promise<void> {
+    await this.redis.del(this.keys.failedChecks(to));
+  }
+
   async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {
     if (!VerificationKeys.isId(id)) return { kind: 'unknown' };
     const r = await this.run(

@@ -78,6 +78,8 @@ export abstract class VerificationStore {
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
   /** Failed checks counted for a number in the current window. */
   abstract failedChecks(to: string): Promise<number>;
+  /** Sandbox reset (POST /sandbox/reset): forgets the failed checks counted for a number. */
+  abstract forgetFailedChecks(to: string): Promise<void>;
   /**
    * Keeps a delivery report on the send attempt of `messageId`. Events repeat and arrive out of order: a non-final
    * report never replaces a final one, and an older one never replaces a newer one of the same finality.

@@ -68,6 +68,16 @@ export class PolicyRateLimits extends RateLimits {
     });
   }
 
+  override async forget(subjects: { clientId: string; numbers: string[] }): Promise<void> {
+    await this.counters.apiKey.forget(subjects.clientId);
+    for (const to of subjects.numbers) {
+      const number = this.digest('number', to);
+      await this.counters.numberShort.forget(number);
+      await this.counters.numberDaily.forget(number);
+      await this.pumping.forget(to);
+    }
+  }
+
   private sendSteps(to: string): Step[] {
     const number = this.digest('number', to);
     return [

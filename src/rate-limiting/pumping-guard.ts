@@ -66,6 +66,14 @@ export class PumpingGuard {
     await this.approvals.add(this.prefixOf(to));
   }
 
+  /** Forgets `to`'s prefix: its sends, approvals and block. */
+  async forget(to: string): Promise<void> {
+    const prefix = this.prefixOf(to);
+    await this.sends.forget(prefix);
+    await this.approvals.forget(prefix);
+    await this.blocks.delete(prefix);
+  }
+
   private async blockedFor(prefix: string): Promise<number> {
     const until = (await this.blocks.get(prefix))?.consumedPoints ?? 0;
     return until - this.clock.now();

@@ -37,4 +37,8 @@ export abstract class RateLimits {
   abstract admitResend(request: { to: string }): Promise<Admission>;
   /** A code was approved: the conversion the SMS-pumping guard watches. Never throws, never delays the check. */
   abstract approved(to: string): void;
+  /** Sandbox reset (POST /sandbox/reset): forgets the counts of this API key and of these numbers and prefixes. */
+  async forget(subjects: { clientId: string; numbers: string[] }): Promise<void> {
+    void subjects; // limits that keep no counts have nothing to forget
+  }
 }

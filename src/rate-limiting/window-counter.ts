@@ -105,6 +105,11 @@ export class WindowCounter {
     return (await this.limiter.get(key))?.consumedPoints ?? 0;
   }
 
+  /** Deletes the current window's count. */
+  async forget(subject: string): Promise<void> {
+    await this.limiter.delete(this.window(subject).key);
+  }
+
   private window(subject: string) {
     const now = this.clock.now();
     const windowMs = this.policy.windowSeconds * 1000;

@@ -72,7 +72,8 @@ class RedisLifecycle implements OnApplicationShutdown {
       inject: [Settings],
       useFactory: async (settings: Settings): Promise<Redis> => {
         if (!settings.redis.url) {
-          new Logger('Redis').warn(
+          // The startup line says so too (store: embedded).
+          new Logger('Redis').debug(
             'No REDIS_URL: using the embedded store (the same Lua scripts, in process). It is single-instance and forgets everything on restart.',
           );
           return createEmbeddedRedis(settings.redis.keyPrefix);

@@ -11,20 +11,21 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { NotifyEmulator } from '@app/notify-emulator';
-import { SANDBOX_EMULATOR } from './sandbox-emulator.module';
-import { SimulateDeliveryEvents } from './simulate-delivery-events';
+import { SandboxMessageNotFound } from '../common/domain-error';
 import { parsePhoneNumber } from '../core/phone-number';
-import { ApiKeyGuard } from '../api/api-key.guard';
+import { ApiKeyGuard, ClientId } from '../api/api-key.guard';
 import { SandboxEventsDto, SandboxMessagesQuery } from '../api/dto';
 import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS } from '../api/openapi';
-import { SandboxEventResponse, SandboxMessageResponse } from '../api/responses';
+import { SandboxEventResponse, SandboxMessageResponse, SandboxResetResponse } from '../api/responses';
+import { ResetSandbox } from './reset-sandbox';
+import { SandboxInbox } from './sandbox-inbox';
+import { SimulateDeliveryEvents } from './simulate-delivery-events';
 
 const SANDBOX_OFF = 'The sandbox is off: this service sends through AWS.';
 
 /**
  * Sandbox only: what the in-process Notify emulator "delivered", so a developer can read the code, and what Notify
- * would report about it afterwards.
+ * would report about it afterwards. Each API client sees and plays only the messages of its own verifications.
  */
 @ApiTags('sandbox')
 @ApiBearerAuth(API_KEY_AUTH)
@@ -32,12 +33,17 @@ const SANDBOX_OFF = 'The sandbox is off: this service sends through AWS.';
 @UseGuards(ApiKeyGuard)
 export class SandboxController {
   constructor(
-    @Inject(SANDBOX_EMULATOR) private readonly emulator: NotifyEmulator | null,
+    @Inject(SandboxInbox) private readonly inbox: SandboxInbox | null,
     @Inject(SimulateDeliveryEvents) private readonly simulate: SimulateDeliveryEvents | null,
+    @Inject(ResetSandbox) private readonly reset: ResetSandbox | null,
   ) {}
 
   @Get('messages')
-  @ApiOperation({ summary: 'Messages the sandbox "delivered", newest first (sandbox mode only)' })
+  @ApiOperation({
+    summary: 'Messages the sandbox "delivered" for your verifications, newest first (sandbox mode only)',
+    description:
+      'A `+` typed into the query string unencoded (`?to=+12065550100`) is read as the `+` it was.',
+  })
   @ApiOkResponse({ type: [SandboxMessageResponse] })
   @ApiProblems({
     400: ['invalid_request'],
@@ -45,10 +51,10 @@ export class SandboxController {
     404: ['not_found'],
     422: ['invalid_phone_number'],
   })
-  messages(@Query() query: SandboxMessagesQuery) {
-    if (!this.emulator) throw new NotFoundException(SANDBOX_OFF);
+  async messages(@ClientId() clientId: string, @Query() query: SandboxMessagesQuery) {
+    if (!this.inbox) throw new NotFoundException(SANDBOX_OFF);
     const to = query.to ? parsePhoneNumber(query.to).e164 : undefined;
-    return this.emulator.messages(to ? { to } : undefined).map((m) => ({
+    return (await this.inbox.messages(clientId, to)).map((m) => ({
       messageId: m.messageId,
       channel: m.channel === 'SMS' ? 'sms' : 'voice',
       to: m.destinationPhoneNumber,
@@ -70,8 +76,30 @@ export class SandboxController {
   @ApiParam({ name: 'messageId', example: '3f1b0c1e-7c4a-4c1b-9a52-0f5d3a6b2e11' })
   @ApiOkResponse({ type: [SandboxEventResponse] })
   @ApiProblems({ ...BODY_PROBLEMS, 404: ['not_found', 'message_not_found'] })
-  events(@Param('messageId') messageId: string, @Body() body: SandboxEventsDto) {
-    if (!this.simulate) throw new NotFoundException(SANDBOX_OFF);
+  async events(
+    @ClientId() clientId: string,
+    @Param('messageId') messageId: string,
+    @Body() body: SandboxEventsDto,
+  ) {
+    if (!this.simulate || !this.inbox) throw new NotFoundException(SANDBOX_OFF);
+    // Another client's message is as unknown as one that was never sent.
+    if (!(await this.inbox.owns(clientId, messageId))) throw new SandboxMessageNotFound();
     return this.simulate.execute(messageId, body.eventTypes);
+  }
+
+  @Post('reset')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Clear your sandbox limits, counters and inbox (sandbox mode only)',
+    description:
+      "For the numbers your messages went to: their send limits, their prefix's SMS-pumping counts and block, " +
+      "their failed-check count and Notify's daily count; your API key's start count; your inbox. Your " +
+      'verifications stay as they are. Other API clients are not touched.',
+  })
+  @ApiOkResponse({ type: SandboxResetResponse })
+  @ApiProblems({ 401: ['unauthorized'], 404: ['not_found'] })
+  resetSandbox(@ClientId() clientId: string) {
+    if (!this.reset) throw new NotFoundException(SANDBOX_OFF);
+    return this.reset.execute(clientId);
   }
 }

@@ -6,6 +6,8 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { EmulatedMessage, NotifyEmulator } from '@app/notify-emulator';
 import { AppModule } from '../../src/app.module';
+import { EnvironmentVariables } from '../../src/config/env.validation';
+import { SANDBOX_DEFAULTS } from '../../src/config/sandbox-defaults';
 import { configureApp, createAdapter, createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { SANDBOX_EMULATOR } from '../../src/sandbox/sandbox-emulator.module';
@@ -52,6 +54,14 @@ export interface StartOptions {
   keepData?: boolean;
 }
 
+/** The tests run sandbox mode with production's limits, unless a test sets its own (SANDBOX_DEFAULTS loosens them). */
+const PRODUCTION_LIMITS: Record<string, string> = Object.fromEntries(
+  Object.keys(SANDBOX_DEFAULTS).map((key) => [
+    key,
+    String(new EnvironmentVariables()[key as keyof EnvironmentVariables]),
+  ]),
+);
+
 /** Boots the whole app in sandbox mode on real Redis: the real SDK talks over HTTP to the in-process emulator. */
 export async function startService(
   env: Record<string, string> = {},
@@ -67,6 +77,7 @@ export async function startService(
     },
   });
   const fullEnv = {
+    ...PRODUCTION_LIMITS,
     NODE_ENV: 'test',
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,

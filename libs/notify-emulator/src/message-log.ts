@@ -47,6 +47,21 @@ export class MessageLog {
       .map((m) => structuredClone(m));
   }
 
+  /**
+   * Drops these messages and today's per-destination counts of their numbers (the sandbox's reset of one client).
+   * The configuration's daily count stays: it is the account's, not a number's.
+   */
+  forget(messageIds: ReadonlySet<string>): void {
+    const destinations = new Set<string>();
+    this.messages = this.messages.filter((m) => {
+      if (!messageIds.has(m.messageId)) return true;
+      destinations.add(destinationKey(utcDay(m.sentAt), m.configurationId, m.destinationPhoneNumber));
+      this.byId.delete(m.messageId);
+      return false;
+    });
+    for (const key of destinations) this.daily.delete(key);
+  }
+
   clear(): void {
     this.messages = [];
     this.byId.clear();

@@ -149,6 +149,11 @@ export class NotifyEmulator {
     }));
   }
 
+  /** Forgets these messages and today's per-number quota counts of their destinations. */
+  forgetMessages(messageIds: Iterable<string>): void {
+    this.log.forget(new Set(messageIds));
+  }
+
   /** Forgets messages, quota counters and faults; configurations and templates stay as constructed. */
   reset(): void {
     this.log.clear();
