@@ -42,9 +42,9 @@ describe('@notify-otp/client, packed and installed into a fresh project', () => 
     expect(listing.split('\n').filter(Boolean).sort()).toEqual(
       expect.arrayContaining([
         'package/package.json',
-        'package/dist/index.js',
+        'package/dist/index.mjs',
         'package/dist/index.cjs',
-        'package/dist/index.d.ts',
+        'package/dist/index.d.mts',
         'package/dist/index.d.cts',
       ]),
     );
