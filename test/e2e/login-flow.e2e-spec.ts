@@ -221,6 +221,7 @@ describe('examples/login-flow against the service (sandbox)', () => {
       sendAttempt: { channel: 'sms', deliveryStatus: 'failed' },
     });
 
+    await svc.settle(); // the call itself is an outbox job, which may run after the webhook
     const flow = await call('GET', `/flows/${started.body.flowId}`);
     expect(flow.body).toMatchObject({
       status: 'pending',
