@@ -266,6 +266,11 @@ describe(OtpClient.name, () => {
     });
   });
 
+  it('reports a success whose body is not JSON as invalid_response, not as a network error', async () => {
+    const { impl } = fakeFetch(() => new Response('<html>ok</html>', { status: 200 }));
+    expect(await failure(client(impl).get('VEabc'))).toMatchObject({ status: 200, code: 'invalid_response' });
+  });
+
   it('refuses to be built without a base URL or an API key', () => {
     expect(() => new OtpClient({ baseUrl: '', apiKey: 'k' })).toThrow(TypeError);
     expect(() => new OtpClient({ baseUrl: 'http://x', apiKey: '' })).toThrow(TypeError);

@@ -185,7 +185,7 @@ export class OtpClient {
     try {
       for (let attempt = 0; ; attempt++) {
         const response = await this.send(spec, controller.signal);
-        if (response.ok) return (await response.json()) as T;
+        if (response.ok) return await this.body<T>(response);
         const error = await errorFromResponse(response);
         const waitMs = this.retryDelay(error, attempt);
         if (waitMs === undefined || Date.now() + waitMs >= deadline) throw error;
@@ -205,6 +205,22 @@ export class OtpClient {
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async body<T>(response: Response): Promise<T> {
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new OtpApiError({
+        status: response.status,
+        code: 'invalid_response',
+        title: 'Invalid response',
+        detail: `The service answered ${response.status} with a body that is not JSON.`,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        cause,
+      });
     }
   }
 

@@ -3,8 +3,8 @@ import type { components } from './generated/openapi';
 export type Problem = components['schemas']['ProblemDetails'];
 export type FieldError = components['schemas']['FieldError'];
 
-/** Codes the client gives answers that never came: the call timed out, or the network failed. */
-export type TransportErrorCode = 'timeout' | 'network_error';
+/** Codes of the client's own: no answer came (the call timed out, the network failed), or one it cannot read. */
+export type TransportErrorCode = 'timeout' | 'network_error' | 'invalid_response';
 
 /**
  * Every failure of a call: an RFC 9457 problem answered by the service (`status` and its stable `code`), or a
