@@ -133,7 +133,10 @@ describe(OtpClient.name, () => {
     const otp = client(impl);
     await otp.get('VE a/b');
     await otp.cancel('VEabc');
-    expect(await otp.templates()).toEqual({ templates: [] });
+    const listed = await otp.templates();
+    const ids: string[] = listed.templates.map((t) => t.id);
+    expect(ids).toEqual([]);
+    expect(listed.templates).toEqual([]);
     expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
       'GET http://otp.test/v1/verifications/VE%20a%2Fb',
       'POST http://otp.test/v1/verifications/VEabc/cancel',

@@ -13,24 +13,37 @@ export type CheckByNumberParams = Schemas['CheckCodeForNumberDto'];
 export type CheckByNumberResult = Schemas['CheckByNumberResponse'];
 
 /**
- * `GET /v1/templates` as it is being added to the service. While the generated document lacks the route, this is
- * its expected shape; once `npm run client:generate` sees it, `TemplatesResult` becomes the generated type.
+ * `GET /v1/templates`, which is being added to the service: until the generated document has the route, this is the
+ * shape it is being given; once `npm run client:generate` sees it, `TemplatesResult` is the generated type.
  */
-export interface TemplateDescription {
-  templateId: string;
-  channels: ('sms' | 'voice')[];
-  languageCode?: string;
-  languageCodes?: string[];
-  variables: unknown[];
-  voices?: string[];
-  [property: string]: unknown;
+interface ExpectedTemplates {
+  configurationId: string;
+  defaultTemplateId: string | null;
+  templates: {
+    id: string;
+    default: boolean;
+    channels: ('sms' | 'voice')[];
+    languageCode: string | null;
+    voiceIds: string[];
+    variables: {
+      name: string;
+      type: string;
+      required: boolean;
+      source: string;
+      maxLength: number | null;
+      pattern: string | null;
+      sample: string | null;
+    }[];
+  }[];
 }
 
-type Route<P extends string> = P extends keyof paths ? paths[P] : never;
+/** The path item of `P`, or undefined while the document lacks it (not `never`, which would swallow the fallback). */
+type Route<T, P extends string> = T extends { [K in P]: infer Item } ? Item : undefined;
 type JsonOk<Operation> = Operation extends {
   get: { responses: { 200: { content: { 'application/json': infer Body } } } };
 }
   ? Body
-  : { templates: TemplateDescription[] };
+  : ExpectedTemplates;
 
-export type TemplatesResult = JsonOk<Route<'/v1/templates'>>;
+export type TemplatesResult = JsonOk<Route<paths, '/v1/templates'>>;
+export type TemplateDescription = TemplatesResult['templates'][number];

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const started: Verification = await otp.start({ to, purpose: 'smoke', context: { format } });
   // @ts-expect-error: the generated types know the channels
   void (() => otp.start({ to, channel: 'fax' }));
+  // templates() is typed (GET /v1/templates is being added to the service): neither never nor unknown.
+  void (async () => (await otp.templates()).templates.map((t) => t.id));
   const inbox = await fetch(`${baseUrl}/sandbox/messages?to=${encodeURIComponent(to)}`, {
     headers: { Authorization: 'Bearer sandbox' },
   });
