@@ -8,6 +8,7 @@ const common = {
   moduleNameMapper: {
     '^@app/notify-emulator(|/.*)$': '<rootDir>/libs/notify-emulator/src$1',
     '^@app/notify(|/.*)$': '<rootDir>/libs/notify/src$1',
+    '^@notify-otp/client$': '<rootDir>/libs/client/src',
   },
 };
 
