@@ -75,6 +75,13 @@ export class EnvironmentVariables {
   @Max(120000)
   SHUTDOWN_DRAIN_MS = 0;
 
+  /** After the drain, how long requests in flight may still take before their connections are closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  SHUTDOWN_GRACE_MS = 10000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
