@@ -40,6 +40,7 @@ export function createRateLimits(
     pumping,
     clock,
     events,
+    settings.otp.hashSecret,
   );
   const capacity = new NotifyCapacity(
     redis ? new RedisTokenBucket(redis) : new MemoryTokenBucket(),
