@@ -1,6 +1,7 @@
 import { IncomingMessage, Server, ServerOptions, ServerResponse, STATUS_CODES } from 'node:http';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import {
@@ -115,6 +116,7 @@ export class HttpEdge {
   private closing = false;
   private graceTimer?: NodeJS.Timeout;
   private readonly answered = new WeakSet<Duplex>();
+  private readonly logger = new Logger('Http');
 
   constructor(
     private readonly settings: HttpEdgeSettings,
@@ -228,13 +230,26 @@ export class HttpEdge {
   private close(): void {
     if (this.closing) return;
     this.closing = true;
+    let idle = 0;
+    let inFlight = 0;
     for (const [socket, connection] of this.connections) {
       if (connection.inFlight.size === 0) {
+        idle += 1;
         this.release(socket, connection);
         continue;
       }
+      inFlight += connection.inFlight.size;
       for (const res of connection.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     }
+    this.logger.log(
+      {
+        event: 'http_closing',
+        idleConnections: idle,
+        requestsInFlight: inFlight,
+        graceMs: this.settings.shutdownGraceMs,
+      },
+      `HTTP server closing: ${idle} idle connections closed, ${inFlight} requests in flight get up to ${this.settings.shutdownGraceMs} ms`,
+    );
     if (this.connections.size > 0) {
       this.graceTimer = setTimeout(() => this.expireGrace(), this.settings.shutdownGraceMs);
     }
@@ -253,13 +268,19 @@ export class HttpEdge {
 
   /** The grace period is over: what is still in flight gets a 503 if it can, and every connection closes. */
   private expireGrace(): void {
+    let cut = 0;
     for (const [socket, connection] of this.connections) {
       for (const res of connection.inFlight) {
+        cut += 1;
         if (!res.headersSent && !res.writableEnded) answerResponse(res, new ShuttingDown(), this.problems);
       }
       if (socket.writableLength === 0) socket.destroy();
       else socket.once('drain', () => socket.destroy());
       setTimeout(() => socket.destroy(), 1000).unref();
     }
+    this.logger.warn(
+      { event: 'http_grace_expired', requestsCut: cut },
+      `SHUTDOWN_GRACE_MS (${this.settings.shutdownGraceMs} ms) over: ${cut} requests still in flight were cut off`,
+    );
   }
 }

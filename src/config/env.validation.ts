@@ -75,7 +75,12 @@ export class EnvironmentVariables {
   @Max(120000)
   SHUTDOWN_DRAIN_MS = 0;
 
-  /** After the drain, how long requests in flight may still take before their connections are closed. */
+  /**
+   * After the drain, how long requests in flight may still take before their connections are closed. 10 s plus
+   * the drain stays under the orchestrators' default stop timeouts: Kubernetes' terminationGracePeriodSeconds
+   * (30 s, https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#lifecycle) and ECS's
+   * stopTimeout (30 s, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
