@@ -3,6 +3,7 @@ import { Logger as NestLogger, ValidationError, ValidationPipe } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { HttpEdge } from './api/http-edge';
 import { JsonObjectBodyPipe } from './api/json-object-body.pipe';
 import { setupOpenApi } from './api/openapi';
 import { AppModule, AppOptions } from './app.module';
@@ -41,7 +42,16 @@ const adapterProblems = new WeakMap<object, AdapterProblems>();
 export function createAdapter(env: Record<string, string | undefined> = {}): FastifyAdapter {
   const settings = validateEnv({ ...process.env, ...env });
   const problems = new AdapterProblems();
+  // The parser's refusals, CONNECT, timeouts and connections on shutdown (src/api/http-edge.ts).
+  const edge = new HttpEdge(
+    { requestTimeoutMs: settings.SERVER_REQUEST_TIMEOUT_MS, shutdownGraceMs: settings.SHUTDOWN_GRACE_MS },
+    {
+      count: (status, code) => problems.metrics?.problem(status, code),
+      send: (reply, e) => problems.send(reply, e),
+    },
+  );
   const adapter = new FastifyAdapter({
+    ...edge.serverOptions(),
     bodyLimit: settings.BODY_LIMIT_BYTES,
     requestTimeout: settings.SERVER_REQUEST_TIMEOUT_MS,
     connectionTimeout: settings.SERVER_CONNECTION_TIMEOUT_MS,
@@ -57,11 +67,16 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
       problems.send(problemReply, { statusCode: status, message: detail });
     },
   });
+  edge.install(adapter.getInstance());
   // JSON only: a form or text body is a 415, not a string that validation then puzzles over.
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     const hasBody =
       Number(request.headers['content-length'] ?? 0) > 0 ||
       request.headers['transfer-encoding'] !== undefined;
+    // No body and a JSON Content-Type (curl -H 'Content-Type: application/json' -X POST) is no body, not empty JSON.
+    if (!hasBody) delete request.headers['content-type'];
+    // An unknown route is a 404 whatever its body.
+    if (request.is404) return;
     const type = request.headers['content-type'] ?? '';
     // SNS posts its JSON as text/plain; that route parses and verifies the body itself.
     const snsText = request.url === SNS_EVENTS_PATH && /^text\/plain\s*(;|$)/i.test(type);
@@ -108,7 +123,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   }
   serveConsole(app, app.get(Settings));
   setupOpenApi(app);
-  app.enableShutdownHooks();
+  // After a graceful stop the process exits 0 (and pino's buffers flush on 'exit') rather than re-raising SIGTERM.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

@@ -120,7 +120,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('notify-otp')
     .setDescription(
       'Phone verification (one-time codes) on AWS End User Messaging Notify. Errors are RFC 9457 ' +
-        '`application/problem+json` with a stable `code`; `429` and `503` answers carry `Retry-After`.',
+        '`application/problem+json` with a stable `code`; `429` and `503` answers carry `Retry-After`. Any request ' +
+        "may also get the HTTP layer's own problems: `400 malformed_request` (not valid HTTP/1.1), " +
+        '`408 request_timeout`, `417 expectation_failed`, `431 headers_too_large`, `501 method_not_implemented`, ' +
+        '`503 shutting_down` and `505 http_version_not_supported`.',
     )
     .setVersion('1')
     .addBearerAuth(

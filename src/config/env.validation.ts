@@ -75,6 +75,18 @@ export class EnvironmentVariables {
   @Max(120000)
   SHUTDOWN_DRAIN_MS = 0;
 
+  /**
+   * After the drain, how long requests in flight may still take before their connections are closed. 10 s plus
+   * the drain stays under the orchestrators' default stop timeouts: Kubernetes' terminationGracePeriodSeconds
+   * (30 s, https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#lifecycle) and ECS's
+   * stopTimeout (30 s, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  SHUTDOWN_GRACE_MS = 10000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {

@@ -40,6 +40,7 @@ export function createRateLimits(
     pumping,
     clock,
     events,
+    settings.otp.hashSecret,
   );
   const capacity = new NotifyCapacity(new RedisTokenBucket(redis), catalog, limits.notify, (limit) =>
     counter('notify-daily', limit, DAY),
