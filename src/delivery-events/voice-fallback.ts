@@ -24,7 +24,7 @@ export function voiceFallbackHandler(resend: ResendVerification): (payload: unkn
       logger.log({ verificationId }, 'Automatic voice fallback placed');
       return { kind: 'done' };
     } catch (error) {
-      if (error instanceof DomainError && error.status !== 503) {
+      if (error instanceof DomainError && !error.retryable) {
         return { kind: 'drop', reason: `voice fallback refused: ${error.code}` };
       }
       const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;

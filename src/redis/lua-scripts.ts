@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { storeCall } from './store-errors';
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -27,7 +28,7 @@ export class LuaScripts<Name extends string> {
   run<T>(name: Name, keys: (string | number)[], args: (string | number)[]): Promise<T> {
     const command = this.command(name);
     if (!command) throw new Error(`Lua script ${name} is not defined`);
-    return command.call(this.redis, ...keys, ...args) as Promise<T>;
+    return storeCall(command.call(this.redis, ...keys, ...args) as Promise<T>);
   }
 
   private commandName(name: string): string {
