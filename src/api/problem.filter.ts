@@ -4,8 +4,6 @@ import { DomainError } from '../common/domain-error';
 import { Metrics } from '../metrics/metrics';
 import { HttpProblem, httpLayerCode, isProblemCode, Problem, problemBody } from './problem-table';
 
-export type { Problem } from './problem-table';
-
 /** Maps anything thrown to an RFC 9457 problem; what each code means in HTTP is in the problem table. */
 export function toProblem(error: unknown): { problem: Problem; retryAfter?: number } {
   if (error instanceof HttpProblem) return { problem: problemBody(error.code, error.detail) };
