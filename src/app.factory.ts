@@ -11,6 +11,7 @@ import { InvalidRequest, UnsupportedMediaType } from './common/domain-error';
 import { QuietStartupLogger } from './common/startup';
 import { serveConsole } from './console/console';
 import { sendProblem } from './api/problem.filter';
+import { HttpProblem } from './api/problem-table';
 import { validateEnv } from './config/env.validation';
 import { SNS_EVENTS_PATH } from './delivery-events/notify-events.controller';
 import { Settings } from './config/settings';
@@ -61,10 +62,12 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
     genReqId: () => randomUUID(),
     // The router's own refusals (a path parameter over maxParamLength, a malformed URL) are problems too.
     frameworkErrors: (error: { code?: string }, _request: unknown, reply: unknown) => {
-      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
-      const detail = status === 414 ? 'A path segment of the URL is too long.' : 'The URL is malformed.';
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new HttpProblem('uri_too_long', 'A path segment of the URL is too long.')
+          : new HttpProblem('invalid_request', 'The URL is malformed.');
       const problemReply = reply as Parameters<typeof sendProblem>[0]; // Fastify types this reply generically
-      problems.send(problemReply, { statusCode: status, message: detail });
+      problems.send(problemReply, problem);
     },
   });
   edge.install(adapter.getInstance());

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FieldError as DomainFieldError } from '../common/domain-error';
+import { Problem } from './problem-table';
 import { effectiveStatus, VerificationRecord } from '../core/verification';
 
 /**
@@ -241,7 +243,8 @@ export class SandboxResetResponse {
   numbers!: number;
 }
 
-export class FieldError {
+/** The OpenAPI description of the domain's FieldError. */
+export class FieldError implements DomainFieldError {
   @ApiProperty({ example: 'to' })
   field!: string;
 
@@ -249,8 +252,8 @@ export class FieldError {
   message!: string;
 }
 
-/** RFC 9457 problem details, as every error answer carries them. */
-export class ProblemDetails {
+/** The OpenAPI description of Problem (problem-table.ts), as every error answer carries it. */
+export class ProblemDetails implements Problem {
   @ApiProperty({ example: 'urn:notify-otp:problem:invalid_request' })
   type!: string;
 

@@ -49,7 +49,7 @@ const NOTIFY_DOWN = [
   'notify_spend_limit',
   'notify_request_rejected',
   STORE_DOWN,
-];
+] as const;
 const ID_PARAM = {
   name: 'id',
   description: 'The verification id',

@@ -1,21 +1,29 @@
+/** A validation failure of one request field. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 /**
- * Errors the domain raises. Each carries a stable `code` that clients may branch on; the problem+json filter maps
- * them to HTTP. Domain code never throws HttpException.
+ * Errors the domain raises. Each carries a stable `code` that clients may branch on; what a code means in HTTP
+ * (status, title) is the API's business, in one table (src/api/problem-table.ts). Domain code never throws
+ * HttpException.
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
-  abstract readonly status: number;
-  readonly title: string;
+  /**
+   * A dependency (the store, Notify) failed, rather than the request being refused: the same request may succeed
+   * later. A refusal (input, state, a limit) is final for its request, even when it says when to try again.
+   */
+  readonly retryable: boolean = false;
   readonly retryAfterSeconds?: number;
-  readonly errors?: { field: string; message: string }[];
+  readonly errors?: FieldError[];
 
   constructor(
-    title: string,
     readonly detail: string,
-    extra: { retryAfterSeconds?: number; errors?: { field: string; message: string }[] } = {},
+    extra: { retryAfterSeconds?: number; errors?: FieldError[]; cause?: unknown } = {},
   ) {
-    super(detail);
-    this.title = title;
+    super(detail, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = new.target.name;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.errors = extra.errors;
@@ -24,117 +32,97 @@ export abstract class DomainError extends Error {
 
 export class InvalidRequest extends DomainError {
   readonly code = 'invalid_request';
-  readonly status = 400;
-  constructor(detail: string, errors: { field: string; message: string }[]) {
-    super('Invalid request', detail, { errors });
+  constructor(detail: string, errors: FieldError[]) {
+    super(detail, { errors });
   }
 }
 
 export class UnsupportedMediaType extends DomainError {
   readonly code = 'unsupported_media_type';
-  readonly status = 415;
   constructor() {
-    super('Unsupported media type', 'Send the request body as JSON with "Content-Type: application/json".');
+    super('Send the request body as JSON with "Content-Type: application/json".');
   }
 }
 
 export class VerificationNotFound extends DomainError {
   readonly code = 'verification_not_found';
-  readonly status = 404;
   constructor() {
-    super('Verification not found', 'No verification with this id exists for this API client.');
+    super('No verification with this id exists for this API client.');
   }
 }
 
 export class SandboxMessageNotFound extends DomainError {
   readonly code = 'message_not_found';
-  readonly status = 404;
   constructor() {
-    super('Message not found', 'The sandbox delivered no message with this id (or has forgotten it).');
+    super('The sandbox delivered no message with this id (or has forgotten it).');
   }
 }
 
 export class InvalidPhoneNumber extends DomainError {
   readonly code = 'invalid_phone_number';
-  readonly status = 422;
   constructor(
     detail = 'The destination is not a valid phone number; send it in E.164 form, e.g. +12065550100.',
   ) {
-    super('Invalid phone number', detail, { errors: [{ field: 'to', message: detail }] });
+    super(detail, { errors: [{ field: 'to', message: detail }] });
   }
 }
 
 export class CountryNotAllowed extends DomainError {
   readonly code = 'country_not_allowed';
-  readonly status = 422;
   constructor(country: string | undefined) {
     const detail = `Verification codes cannot be sent to numbers in ${country ?? 'this country'}.`;
-    super('Country not allowed', detail, { errors: [{ field: 'to', message: detail }] });
+    super(detail, { errors: [{ field: 'to', message: detail }] });
   }
 }
 
 export class ChannelNotAvailable extends DomainError {
   readonly code = 'channel_not_available';
-  readonly status = 422;
   constructor(detail: string) {
-    super('Channel not available', detail, { errors: [{ field: 'channel', message: detail }] });
+    super(detail, { errors: [{ field: 'channel', message: detail }] });
   }
 }
 
 export class UnknownTemplate extends DomainError {
   readonly code = 'unknown_template';
-  readonly status = 422;
   constructor(field: 'templateId' | 'locale', detail: string) {
-    super('Unknown template', detail, { errors: [{ field, message: detail }] });
+    super(detail, { errors: [{ field, message: detail }] });
   }
 }
 
 export class VerificationNotPending extends DomainError {
   readonly code = 'verification_not_pending';
-  readonly status = 409;
   constructor(status: string) {
-    super('Verification is finished', `The verification is ${status}; start a new one.`);
+    super(`The verification is ${status}; start a new one.`);
   }
 }
 
 export class ResendTooSoon extends DomainError {
   readonly code = 'resend_too_soon';
-  readonly status = 429;
   constructor(retryAfterSeconds: number) {
-    super('Resend too soon', `Wait ${retryAfterSeconds} s before sending another code.`, {
-      retryAfterSeconds,
-    });
+    super(`Wait ${retryAfterSeconds} s before sending another code.`, { retryAfterSeconds });
   }
 }
 
 export class MaxSendsReached extends DomainError {
   readonly code = 'max_sends_reached';
-  readonly status = 429;
   constructor(max: number) {
-    super(
-      'Too many sends',
-      `This verification has already sent ${max} codes; start a new verification later.`,
-    );
+    super(`This verification has already sent ${max} codes; start a new verification later.`);
   }
 }
 
 /** The automatic voice fallback of a verification was placed already; it happens once. Never reaches HTTP. */
 export class FallbackAlreadyUsed extends DomainError {
   readonly code = 'fallback_already_used';
-  readonly status = 409;
   constructor() {
-    super('Fallback already placed', 'This verification has had its automatic call.');
+    super('This verification has had its automatic call.');
   }
 }
 
 /** The number's daily send cap: Notify's (10 a day), or ours, which stays below it so Notify's is rarely reached. */
 export class DestinationLimitReached extends DomainError {
   readonly code = 'destination_daily_limit';
-  readonly status = 429;
   constructor(retryAfterSeconds = 3600) {
-    super('Daily limit for this number reached', 'No more codes can be sent to this number today.', {
-      retryAfterSeconds,
-    });
+    super('No more codes can be sent to this number today.', { retryAfterSeconds });
   }
 }
 
@@ -159,52 +147,42 @@ const RATE_LIMITED_DETAIL: Record<RateLimitedCode, string> = {
  * says whether the number has a verification: a number's limits count sends, whoever asked for them.
  */
 export class RateLimited extends DomainError {
-  readonly status = 429;
   constructor(
     readonly code: RateLimitedCode,
     retryAfterSeconds: number,
   ) {
-    super('Too many requests', RATE_LIMITED_DETAIL[code], { retryAfterSeconds });
+    super(RATE_LIMITED_DETAIL[code], { retryAfterSeconds });
   }
 }
 
 /** Our share of Notify's throughput is used up for now: a send would only meet Notify's ThrottlingException. */
 export class NotifyCapacityExhausted extends DomainError {
   readonly code = 'notify_capacity';
-  readonly status = 503;
+  override readonly retryable = true;
   constructor(retryAfterSeconds: number) {
-    super('Message delivery busy', 'Notify is sending at its configured rate; try again shortly.', {
-      retryAfterSeconds,
-    });
+    super('Notify is sending at its configured rate; try again shortly.', { retryAfterSeconds });
   }
 }
 
 export class IdempotencyKeyReused extends DomainError {
   readonly code = 'idempotency_key_reused';
-  readonly status = 422;
   constructor() {
-    super(
-      'Idempotency key reused',
-      'This Idempotency-Key was used with a different request body; use a new key for a new request.',
-    );
+    super('This Idempotency-Key was used with a different request body; use a new key for a new request.');
   }
 }
 
 export class IdempotencyInProgress extends DomainError {
   readonly code = 'idempotency_in_progress';
-  readonly status = 409;
   constructor() {
-    super(
-      'Request in progress',
-      'A request with this Idempotency-Key is still being processed; retry shortly to get its answer.',
-      { retryAfterSeconds: 1 },
-    );
+    super('A request with this Idempotency-Key is still being processed; retry shortly to get its answer.', {
+      retryAfterSeconds: 1,
+    });
   }
 }
 
 /** Notify refused or failed in a way only the operator can fix, or that outlasted our retries. */
 export class NotifyUnavailable extends DomainError {
-  readonly status = 503;
+  override readonly retryable = true;
   constructor(
     readonly code:
       | 'notify_configuration_not_found'
@@ -217,33 +195,31 @@ export class NotifyUnavailable extends DomainError {
     detail: string,
     retryAfterSeconds = 60,
   ) {
-    super('Message delivery unavailable', detail, { retryAfterSeconds });
+    super(detail, { retryAfterSeconds });
   }
 }
 
 export class Unauthorized extends DomainError {
   readonly code = 'unauthorized';
-  readonly status = 401;
   constructor(hint = '') {
-    super('Unauthorized', `Send a valid API key as "Authorization: Bearer <key>".${hint}`);
+    super(`Send a valid API key as "Authorization: Bearer <key>".${hint}`);
   }
 }
 
+/** Redis did not serve a command: down, timed out, out of memory, read-only, or redirecting (src/redis/store-errors.ts). */
 export class StoreUnavailable extends DomainError {
   readonly code = 'store_unavailable';
-  readonly status = 503;
-  constructor() {
-    super('Service unavailable', 'The verification store is unreachable; try again shortly.', {
-      retryAfterSeconds: 1,
-    });
+  override readonly retryable = true;
+  /** `cause`: the Redis failure, for logs; never in the answer. */
+  constructor(cause?: unknown) {
+    super('The verification store is unreachable; try again shortly.', { retryAfterSeconds: 1, cause });
   }
 }
 
 /** A delivery-event request that is not provably from AWS (signature, topic, secret) or not allowed here. */
 export class NotifyEventRejected extends DomainError {
   readonly code = 'notify_event_rejected';
-  readonly status = 403;
   constructor(detail: string) {
-    super('Event rejected', detail);
+    super(detail);
   }
 }

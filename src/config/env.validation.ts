@@ -1,29 +1,7 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsString, Matches, MinLength, validateSync } from 'class-validator';
+import { BoolEnv, IntEnv, OptionalEnv } from './env-decorators';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const toBool = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
-};
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-const toOptionalInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : toInt({ value });
 
 /**
  * Every environment variable the service reads, in one place. `.env.example` mirrors this class line by line;
@@ -33,10 +11,7 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntEnv({ min: 0, max: 65535 })
   PORT = 3000;
 
   @IsString()
@@ -45,34 +20,19 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(1048576)
+  @IntEnv({ min: 1024, max: 1048576 })
   BODY_LIMIT_BYTES = 16384;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(600000)
+  @IntEnv({ min: 1000, max: 600000 })
   SERVER_REQUEST_TIMEOUT_MS = 10000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3600000)
+  @IntEnv({ min: 0, max: 3600000 })
   SERVER_CONNECTION_TIMEOUT_MS = 60000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  @Max(3600000)
+  @IntEnv({ min: 1000, max: 3600000 })
   SERVER_KEEP_ALIVE_TIMEOUT_MS = 72000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(120000)
+  @IntEnv({ min: 0, max: 120000 })
   SHUTDOWN_DRAIN_MS = 0;
 
   /**
@@ -81,22 +41,18 @@ export class EnvironmentVariables {
    * (30 s, https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#lifecycle) and ECS's
    * stopTimeout (30 s, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600000)
+  @IntEnv({ min: 0, max: 600000 })
   SHUTDOWN_GRACE_MS = 10000;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
-    message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no path, no "*")',
-  })
+  @OptionalEnv(
+    Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+      message:
+        'CORS_ORIGINS must be comma-separated origins such as https://app.example.com (no path, no "*")',
+    }),
+  )
   CORS_ORIGINS?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @OptionalEnv(Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }))
   REDIS_URL?: string;
 
   @Matches(/^[A-Za-z0-9:_-]{0,64}$/, {
@@ -104,276 +60,179 @@ export class EnvironmentVariables {
   })
   REDIS_KEY_PREFIX = 'otp:';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
-  @Max(60000)
+  @IntEnv({ min: 50, max: 60000 })
   REDIS_COMMAND_TIMEOUT_MS = 1000;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^([A-Za-z0-9_.-]+:[0-9a-f]{64})(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$/, {
-    message: 'API_KEYS must be comma-separated name:sha256hex pairs (npm run api-key prints one)',
-  })
+  @OptionalEnv(
+    Matches(/^([A-Za-z0-9_.-]+:[0-9a-f]{64})(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$/, {
+      message: 'API_KEYS must be comma-separated name:sha256hex pairs (npm run api-key prints one)',
+    }),
+  )
   API_KEYS?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'OTP_HASH_SECRET must be at least 32 characters' })
+  @OptionalEnv(IsString(), MinLength(32, { message: 'OTP_HASH_SECRET must be at least 32 characters' }))
   OTP_HASH_SECRET?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86400)
+  @IntEnv({ min: 60, max: 86400 })
   OTP_TTL_SECONDS = 600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(4)
-  @Max(10)
+  @IntEnv({ min: 4, max: 10 })
   OTP_CODE_LENGTH = 6;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @IntEnv({ min: 1, max: 20 })
   OTP_MAX_ATTEMPTS = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntEnv({ min: 1, max: 100 })
   OTP_MAX_FAILED_CHECKS_PER_NUMBER = 15;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(604800)
+  @IntEnv({ min: 60, max: 604800 })
   OTP_FAILED_CHECKS_WINDOW_SECONDS = 86400;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3600)
+  @IntEnv({ min: 0, max: 3600 })
   RESEND_COOLDOWN_SECONDS = 30;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntEnv({ min: 1, max: 10 })
   MAX_SENDS_PER_VERIFICATION = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(604800)
+  @IntEnv({ min: 60, max: 604800 })
   STATUS_RETENTION_SECONDS = 86400;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolEnv()
   AUTO_VOICE_ON_RESEND = true;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolEnv()
   AUTO_VOICE_FALLBACK = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(1048576)
+  @IntEnv({ min: 1024, max: 1048576 })
   ARGON2_MEMORY_KIB = 19456;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntEnv({ min: 1, max: 10 })
   ARGON2_TIME_COST = 2;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(16)
+  @IntEnv({ min: 1, max: 16 })
   ARGON2_PARALLELISM = 1;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
-    message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
-  })
+  @OptionalEnv(
+    Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
+      message: 'ALLOWED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
+    }),
+  )
   ALLOWED_COUNTRIES?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
-    message: 'BLOCKED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
-  })
+  @OptionalEnv(
+    Matches(/^[A-Za-z]{2}(,[A-Za-z]{2})*$/, {
+      message: 'BLOCKED_COUNTRIES must be comma-separated ISO 3166 alpha-2 codes',
+    }),
+  )
   BLOCKED_COUNTRIES?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
-    message: 'NOTIFY_CONFIGURATION_ID must be a Notify configuration id or ARN',
-  })
+  @OptionalEnv(
+    Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
+      message: 'NOTIFY_CONFIGURATION_ID must be a Notify configuration id or ARN',
+    }),
+  )
   NOTIFY_CONFIGURATION_ID?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' })
+  @OptionalEnv(Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_ENDPOINT must be an http(s) URL' }))
   NOTIFY_ENDPOINT?: string;
 
   // A name or an ARN: 1-256 of [A-Za-z0-9_:/-]
   // (https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html).
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
-    message:
-      'NOTIFY_CONFIGURATION_SET_NAME must be a configuration set name or ARN (1-256 of A-Z a-z 0-9 _ : / -)',
-  })
+  @OptionalEnv(
+    Matches(/^[A-Za-z0-9_:/-]{1,256}$/, {
+      message:
+        'NOTIFY_CONFIGURATION_SET_NAME must be a configuration set name or ARN (1-256 of A-Z a-z 0-9 _ : / -)',
+    }),
+  )
   NOTIFY_CONFIGURATION_SET_NAME?: string;
 
   @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'AWS_REGION must look like us-east-1' })
   AWS_REGION = 'us-east-1';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60000)
+  @IntEnv({ min: 100, max: 60000 })
   NOTIFY_TIMEOUT_MS = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntEnv({ min: 1, max: 10 })
   NOTIFY_MAX_ATTEMPTS = 3;
 
   @Matches(/^[A-Z]+$/, { message: 'NOTIFY_VOICE_ID must be an Amazon Polly voice id such as JOANNA' })
   NOTIFY_VOICE_ID = 'JOANNA';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntEnv({ min: 0, max: 65535 })
   NOTIFY_EMULATOR_PORT = 0;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(
-    /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})*$/,
-    {
-      message: 'SNS_TOPIC_ARNS must be comma-separated SNS topic ARNs',
-    },
+  @OptionalEnv(
+    Matches(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(,arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})*$/,
+      {
+        message: 'SNS_TOPIC_ARNS must be comma-separated SNS topic ARNs',
+      },
+    ),
   )
   SNS_TOPIC_ARNS?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^[\x21-\x7e]{32,256}$/, {
-    message: 'EVENTBRIDGE_SECRET must be 32 to 256 printable ASCII characters without spaces',
-  })
+  @OptionalEnv(
+    Matches(/^[\x21-\x7e]{32,256}$/, {
+      message: 'EVENTBRIDGE_SECRET must be 32 to 256 printable ASCII characters without spaces',
+    }),
+  )
   EVENTBRIDGE_SECRET?: string;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(
-    /^[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2}(,[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2})*$/,
-    { message: 'WEBHOOKS must be comma-separated client=https://url|whsec_<base64 secret> entries' },
+  @OptionalEnv(
+    Matches(
+      /^[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2}(,[A-Za-z0-9_.-]+=https?:\/\/[^\s|,]+\|whsec_[A-Za-z0-9+/]+={0,2})*$/,
+      { message: 'WEBHOOKS must be comma-separated client=https://url|whsec_<base64 secret> entries' },
+    ),
   )
   WEBHOOKS?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(60000)
+  @IntEnv({ min: 10, max: 60000 })
   OUTBOX_POLL_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(3600000)
+  @IntEnv({ min: 10, max: 3600000 })
   OUTBOX_RETRY_BASE_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntEnv({ min: 1, max: 50 })
   OUTBOX_MAX_ATTEMPTS = 10;
 
-  @Transform(toOptionalInt)
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IntEnv({ min: 1, max: 10000, optional: true })
   NOTIFY_SENDS_PER_SECOND?: number;
 
-  @Transform(toOptionalInt)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10000000)
+  @IntEnv({ min: 0, max: 10000000, optional: true })
   NOTIFY_DAILY_MESSAGE_LIMIT?: number;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(30000)
+  @IntEnv({ min: 0, max: 30000 })
   NOTIFY_CAPACITY_WAIT_MS = 2000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntEnv({ min: 1, max: 1000 })
   LIMIT_SENDS_PER_NUMBER_15_MIN = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10, {
-    message: "LIMIT_SENDS_PER_NUMBER_DAY must not exceed Notify's fixed cap of 10 per number per day",
+  @IntEnv({
+    min: 1,
+    max: 10,
+    maxMessage: "LIMIT_SENDS_PER_NUMBER_DAY must not exceed Notify's fixed cap of 10 per number per day",
   })
   LIMIT_SENDS_PER_NUMBER_DAY = 8;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntEnv({ min: 1, max: 1000000 })
   LIMIT_STARTS_PER_IP_HOUR = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntEnv({ min: 1, max: 1000000 })
   LIMIT_STARTS_PER_API_KEY_MINUTE = 300;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(12)
+  @IntEnv({ min: 1, max: 12 })
   PUMPING_PREFIX_DIGITS = 6;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntEnv({ min: 1, max: 1000000 })
   PUMPING_SENDS_PER_PREFIX_HOUR = 200;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @IntEnv({ min: 1, max: 1000000 })
   PUMPING_MIN_SENDS = 30;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IntEnv({ min: 0, max: 100 })
   PUMPING_MIN_APPROVAL_PERCENT = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(604800)
+  @IntEnv({ min: 60, max: 604800 })
   PUMPING_BLOCK_SECONDS = 43200;
 }
 
@@ -400,33 +259,15 @@ function productionProblems(env: EnvironmentVariables): string[] {
 
 /** `ConfigModule.forRoot({ validate })`: fails fast with a message naming every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
-  const known = Object.keys(new EnvironmentVariables());
-  const picked: Record<string, unknown> = {};
-  for (const key of [
-    ...known,
-    'REDIS_URL',
-    'CORS_ORIGINS',
-    'API_KEYS',
-    'OTP_HASH_SECRET',
-    'ALLOWED_COUNTRIES',
-    'BLOCKED_COUNTRIES',
-    'NOTIFY_CONFIGURATION_ID',
-    'NOTIFY_ENDPOINT',
-    'NOTIFY_CONFIGURATION_SET_NAME',
-    'NOTIFY_SENDS_PER_SECOND',
-    'NOTIFY_DAILY_MESSAGE_LIMIT',
-    'SNS_TOPIC_ARNS',
-    'EVENTBRIDGE_SECRET',
-    'WEBHOOKS',
-  ]) {
-    if (raw[key] !== undefined) picked[key] = raw[key];
-  }
+  const set: Record<string, unknown> = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined),
+  );
   if (sandboxMode(raw)) {
-    for (const [key, value] of Object.entries(SANDBOX_DEFAULTS))
-      if (isUnset(picked[key])) picked[key] = value;
+    for (const [key, value] of Object.entries(SANDBOX_DEFAULTS)) if (isUnset(set[key])) set[key] = value;
   }
-  const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
-  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((e) =>
+  const env = plainToInstance(EnvironmentVariables, set, { exposeDefaultValues: true });
+  // whitelist: the rest of the environment (PATH, HOME, ...) is dropped; the schema's decorators name every key.
+  const problems = validateSync(env, { skipMissingProperties: false, whitelist: true }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
   );
   problems.push(...productionProblems(env));

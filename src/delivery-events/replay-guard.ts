@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { storeCall } from '../redis/store-errors';
 
 /**
  * Remembers which SNS messages were handled, so a replayed or redelivered MessageId is a no-op. `claim` takes the
@@ -15,11 +16,11 @@ export class RedisReplayGuard extends ReplayGuard {
   }
 
   async claim(id: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(key(id), '1', 'PX', ttlMs, 'NX')) === 'OK';
+    return (await storeCall(this.redis.set(key(id), '1', 'PX', ttlMs, 'NX'))) === 'OK';
   }
 
   async release(id: string): Promise<void> {
-    await this.redis.del(key(id));
+    await storeCall(this.redis.del(key(id)));
   }
 }
 

@@ -30,7 +30,7 @@ export class VoiceFallback {
       this.logger.log({ verificationId }, 'Automatic voice fallback placed');
       return { kind: 'done' };
     } catch (error) {
-      if (error instanceof DomainError && error.status !== 503) {
+      if (error instanceof DomainError && !error.retryable) {
         return { kind: 'drop', reason: `voice fallback refused: ${error.code}` };
       }
       const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;

@@ -11,6 +11,7 @@ import { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
+import { problemBody } from '../api/problem-table';
 import { Metrics } from '../metrics/metrics';
 import { isEmbeddedRedis } from '../redis/embedded-redis';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -66,17 +67,18 @@ export class HealthController {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.keys(result.error ?? {});
-      this.metrics.problem(503, 'not_ready');
-      void reply.status(503).header('Content-Type', 'application/problem+json').header('Retry-After', '5');
+      const detail =
+        result.status === 'shutting_down'
+          ? 'The service is shutting down.'
+          : `Not ready: ${failed.join(', ')}.`;
+      const problem = problemBody('not_ready', detail);
+      this.metrics.problem(problem.status, problem.code);
+      void reply
+        .status(problem.status)
+        .header('Content-Type', 'application/problem+json')
+        .header('Retry-After', '5');
       return {
-        type: 'urn:notify-otp:problem:not_ready',
-        title: 'Service unavailable',
-        status: 503,
-        detail:
-          result.status === 'shutting_down'
-            ? 'The service is shutting down.'
-            : `Not ready: ${failed.join(', ')}.`,
-        code: 'not_ready',
+        ...problem,
         info: result.info,
         error: result.error,
         details: result.details,

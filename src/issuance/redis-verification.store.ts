@@ -18,6 +18,7 @@ import {
 } from './verification-store';
 import { VerificationKeys } from './verification-keys';
 import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from '../core/verification';
+import { storeCall } from '../redis/store-errors';
 
 type Reply = string[];
 type ScriptName =
@@ -147,12 +148,12 @@ export class RedisVerificationStore extends VerificationStore {
 
   async get(id: string): Promise<VerificationRecord | null> {
     if (!VerificationKeys.isId(id)) return null;
-    const h = await this.redis.hgetall(this.keys.record(id));
+    const h = await storeCall(this.redis.hgetall(this.keys.record(id)));
     return h.clientId === undefined ? null : fromFields(id, h);
   }
 
   async latestPendingId(clientId: string, purpose: string, to: string): Promise<string | null> {
-    return this.redis.get(this.keys.pending(clientId, purpose, to));
+    return storeCall(this.redis.get(this.keys.pending(clientId, purpose, to)));
   }
 
   async reserveAttempt(ref: VerificationRef, now: number): Promise<ReserveOutcome> {
@@ -285,7 +286,7 @@ export class RedisVerificationStore extends VerificationStore {
   }
 
   async failedChecks(to: string): Promise<number> {
-    return Number((await this.redis.get(this.keys.failedChecks(to))) ?? 0);
+    return Number((await storeCall(this.redis.get(this.keys.failedChecks(to)))) ?? 0);
   }
 
   async forgetFailedChecks(to: string): Promise<void> {
@@ -304,11 +305,11 @@ export class RedisVerificationStore extends VerificationStore {
   }
 
   async verificationIdFor(messageId: string): Promise<string | null> {
-    return this.redis.get(this.keys.messageIndex(messageId));
+    return storeCall(this.redis.get(this.keys.messageIndex(messageId)));
   }
 
   /** Lives as long as the record; written after the script, as its key is in another slot. */
   private async indexMessage(messageId: string, id: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.keys.messageIndex(messageId), id, 'PX', ttlMs);
+    await storeCall(this.redis.set(this.keys.messageIndex(messageId), id, 'PX', ttlMs));
   }
 }

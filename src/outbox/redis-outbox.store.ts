@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { LuaScripts } from '../redis/lua-scripts';
 import { ClaimedJob, DEFAULT_DEDUP_TTL_MS, EnqueueOutcome, NewJob, OutboxStore } from './outbox-store';
+import { storeCall } from '../redis/store-errors';
 
 type ScriptName = 'enqueue' | 'claim' | 'complete' | 'reschedule';
 const SCRIPT_KEYS: Record<ScriptName, number> = { enqueue: 3, claim: 1, complete: 2, reschedule: 2 };
@@ -72,10 +73,10 @@ export class RedisOutboxStore extends OutboxStore {
   }
 
   depth(): Promise<number> {
-    return this.redis.zcard(DUE);
+    return storeCall(this.redis.zcard(DUE));
   }
 
   dueBefore(until: number): Promise<number> {
-    return this.redis.zcount(DUE, '-inf', `(${until}`);
+    return storeCall(this.redis.zcount(DUE, '-inf', `(${until}`));
   }
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { LuaScripts } from '../redis/lua-scripts';
 import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
+import { storeCall } from '../redis/store-errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -41,8 +42,9 @@ export class RedisIdempotencyStore extends IdempotencyStore {
 
   async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
     for (;;) {
-      if ((await this.redis.set(key, JSON.stringify(entry), 'PX', ttlMs, 'NX')) === 'OK') return null;
-      const existing = await this.redis.get(key);
+      if ((await storeCall(this.redis.set(key, JSON.stringify(entry), 'PX', ttlMs, 'NX'))) === 'OK')
+        return null;
+      const existing = await storeCall(this.redis.get(key));
       if (existing !== null) return JSON.parse(existing) as IdempotencyEntry;
       // It expired between the two commands: try again.
     }

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { RateLimited } from '../common/domain-error';
 import { DomainEvents } from '../core/domain-events';
 import { Take, toSeconds, WindowCounter } from './window-counter';
+import { storeCall } from '../redis/store-errors';
 
 export interface PumpingSettings {
   /** A prefix is the country calling code plus this many digits of the national number. */
@@ -84,13 +85,13 @@ export class PumpingGuard {
   }
 
   private async blockedFor(subject: string): Promise<number> {
-    const until = (await this.blocks.get(subject))?.consumedPoints ?? 0;
+    const until = (await storeCall(this.blocks.get(subject)))?.consumedPoints ?? 0;
     return until - this.clock.now();
   }
 
   private async block(prefix: string, subject: string, sends: number, approvals: number): Promise<void> {
     const { blockSeconds } = this.settings;
-    await this.blocks.set(subject, this.clock.now() + blockSeconds * 1000, blockSeconds + 1);
+    await storeCall(this.blocks.set(subject, this.clock.now() + blockSeconds * 1000, blockSeconds + 1));
     this.logger.warn(
       { event: 'prefix_blocked', prefix, key: `rl:prefix-block:${subject}`, sends, approvals, blockSeconds },
       `SMS pumping guard: prefix ${prefix} blocked for ${blockSeconds} s (${approvals} of ${sends} sends approved this hour)`,

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Clock } from '../common/clock';
 import { Quota } from './rate-limits';
+import { storeCall } from '../redis/store-errors';
 
 export interface WindowPolicy {
   /** Names the policy in RateLimit-* choices, logs and Redis keys. */
@@ -73,7 +74,7 @@ export class WindowCounter {
   async take(subject: string): Promise<Take> {
     const { key, resetMs, options } = this.window(subject);
     try {
-      const res = await this.limiter.consume(key, 1, options);
+      const res = await storeCall(this.limiter.consume(key, 1, options));
       return {
         kind: 'taken',
         quota: {
@@ -83,12 +84,12 @@ export class WindowCounter {
           resetSeconds: toSeconds(resetMs),
         },
         refund: async () => {
-          await this.limiter.reward(key, 1, options);
+          await storeCall(this.limiter.reward(key, 1, options));
         },
       };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      await this.limiter.reward(key, 1, options);
+      await storeCall(this.limiter.reward(key, 1, options));
       return { kind: 'refused', retryAfterSeconds: toSeconds(resetMs) };
     }
   }
@@ -96,13 +97,13 @@ export class WindowCounter {
   /** Counts without a limit (e.g. approvals), in the current window. */
   async add(subject: string, points = 1): Promise<void> {
     const { key, options } = this.window(subject);
-    await this.limiter.penalty(key, points, options);
+    await storeCall(this.limiter.penalty(key, points, options));
   }
 
   /** The current window's count. */
   async count(subject: string): Promise<number> {
     const { key } = this.window(subject);
-    return (await this.limiter.get(key))?.consumedPoints ?? 0;
+    return (await storeCall(this.limiter.get(key)))?.consumedPoints ?? 0;
   }
 
   /** Deletes the current window's count. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { forEmbeddedRedis, isEmbeddedRedis } from './embedded-redis';
+import { storeCall } from './store-errors';
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -33,7 +34,7 @@ export class LuaScripts<Name extends string> {
   run<T>(name: Name, keys: (string | number)[], args: (string | number)[]): Promise<T> {
     const command = this.command(name);
     if (!command) throw new Error(`Lua script ${name} is not defined`);
-    return command.call(this.redis, ...keys, ...args) as Promise<T>;
+    return storeCall(command.call(this.redis, ...keys, ...args) as Promise<T>);
   }
 
   private commandName(name: string): string {

@@ -14,18 +14,18 @@ const RESETTABLE = new Set([
 
 export const SANDBOX_RESET_HINT = 'In the sandbox, POST /sandbox/reset clears your limits and inbox.';
 
-/** The same problem (code, status, Retry-After), its detail saying how to get past it in the sandbox. */
+/** The same problem (code, Retry-After), its detail saying how to get past it in the sandbox. */
 class WithResetHint extends DomainError {
   readonly code: string;
-  readonly status: number;
+  override readonly retryable: boolean;
 
   constructor(inner: DomainError) {
-    super(inner.title, `${inner.detail} ${SANDBOX_RESET_HINT}`, {
+    super(`${inner.detail} ${SANDBOX_RESET_HINT}`, {
       retryAfterSeconds: inner.retryAfterSeconds,
       errors: inner.errors,
     });
     this.code = inner.code;
-    this.status = inner.status;
+    this.retryable = inner.retryable;
     this.name = inner.name;
   }
 }

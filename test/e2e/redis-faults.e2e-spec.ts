@@ -1,76 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import { createApp } from '../../src/app.factory';
+import { eventually, freePort, RedisProcess } from '../support/redis-process';
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function eventually(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A redis-server of this test's own, which it can kill, pause and restart on the same port. */
-class RedisProcess {
-  private child?: ChildProcess;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await eventually(() => this.answers(), 5000, `redis-server on port ${this.port}`);
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
-  }
-
-  private async answers(): Promise<boolean> {
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  }
-}
 
 describe('Redis outages: fast 503s, no approval while down, recovery without a restart', () => {
   let redis: RedisProcess;
@@ -165,6 +95,31 @@ describe('Redis outages: fast 503s, no approval while down, recovery without a r
     }
 
     await eventually(ready, 10_000, 'readiness after Redis resumed');
+    const res = await svc.http.post(`/v1/verifications/${created.body.id}/check`).set(auth).send({ code });
+    expect(res.body).toMatchObject({ valid: true, status: 'approved' });
+  });
+
+  it('a Redis out of memory (maxmemory, noeviction: "OOM command not allowed") answers 503, not 500', async () => {
+    const to = '+12065550144';
+    const created = await svc.http.post('/v1/verifications').set(auth).send({ to, channel: 'sms' });
+    expect(created.status).toBe(201);
+    const code = codeIn(latestMessage(svc.emulator, to));
+
+    const admin = redis.client();
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1');
+      expectStoreUnavailable(
+        await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550145', channel: 'sms' }),
+      );
+      expectStoreUnavailable(
+        await svc.http.post(`/v1/verifications/${created.body.id}/check`).set(auth).send({ code }),
+      );
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+
     const res = await svc.http.post(`/v1/verifications/${created.body.id}/check`).set(auth).send({ code });
     expect(res.body).toMatchObject({ valid: true, status: 'approved' });
   });

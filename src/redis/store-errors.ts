@@ -1,0 +1,51 @@
+import { ReplyError } from 'ioredis';
+import { StoreUnavailable } from '../common/domain-error';
+
+/**
+ * Redis replies that say the server cannot serve now, not that we asked wrongly, by their error code (the reply's
+ * first word): out of memory, a read-only or cut-off replica, loading, a busy script, a cluster that redirects or is
+ * down, and a NOSCRIPT that outlived ioredis's EVAL fallback. Anything else Redis answers (a Lua runtime error
+ * `ERR user_script:...`, WRONGTYPE) is a bug of ours and stays a 500.
+ */
+const UNAVAILABLE_REPLIES = new Set([
+  'OOM',
+  'READONLY',
+  'MASTERDOWN',
+  'LOADING',
+  'BUSY',
+  'NOSCRIPT',
+  'MOVED',
+  'ASK',
+  'CLUSTERDOWN',
+  'TRYAGAIN',
+]);
+
+/**
+ * ioredis's own errors when no reply came: the link is down (no offline queue), closed, or slower than the command
+ * timeout. (A socket error such as ECONNREFUSED is only emitted as the connection's 'error' event, never a command's.)
+ */
+const LINK_FAILURES = /^(Connection is closed|Command timed out|Stream isn't writeable)/;
+
+/** Is this a failure of Redis to serve (down, timed out, refusing for now) rather than a bug? */
+export function isStoreFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof ReplyError) {
+    // A MULTI that Redis discarded (EXECABORT) carries the replies that made it fail.
+    const previous = (error as { previousErrors?: unknown[] }).previousErrors;
+    if (previous?.length) return previous.some(isStoreFailure);
+    return UNAVAILABLE_REPLIES.has(error.message.split(' ', 1)[0]);
+  }
+  return error.name === 'MaxRetriesPerRequestError' || LINK_FAILURES.test(error.message);
+}
+
+/** `error` as the domain sees it: StoreUnavailable for a store failure (kept as its cause), otherwise itself. */
+export function asStoreError(error: unknown): unknown {
+  return error instanceof StoreUnavailable || !isStoreFailure(error) ? error : new StoreUnavailable(error);
+}
+
+/** Awaits a Redis call; a store failure rejects as StoreUnavailable. */
+export function storeCall<T>(call: Promise<T>): Promise<T> {
+  return call.catch((error: unknown) => {
+    throw asStoreError(error);
+  });
+}
