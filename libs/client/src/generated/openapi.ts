@@ -649,7 +649,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Service unavailable: `not_ready` */
+            /** @description Service Unavailable: `not_ready` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -680,7 +680,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Service unavailable: `not_ready` */
+            /** @description Service Unavailable: `not_ready` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -733,7 +733,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxMessageResponse"][];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -751,7 +751,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `not_found` */
+            /** @description Not Found: `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -760,7 +760,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable request: `invalid_phone_number` */
+            /** @description Unprocessable Entity: `invalid_phone_number` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -794,7 +794,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxEventResponse"][];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -812,7 +812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `not_found`, `message_not_found` */
+            /** @description Not Found: `not_found`, `message_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -821,7 +821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload too large: `payload_too_large` */
+            /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -830,7 +830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unsupported media type: `unsupported_media_type` */
+            /** @description Unsupported Media Type: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -867,7 +867,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `not_found` */
+            /** @description Not Found: `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -907,7 +907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -925,7 +925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -965,7 +965,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -983,7 +983,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1022,7 +1022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `notify_unavailable`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1056,7 +1056,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckByNumberResponse"];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1074,7 +1074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload too large: `payload_too_large` */
+            /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1083,7 +1083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unsupported media type: `unsupported_media_type` */
+            /** @description Unsupported Media Type: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1092,7 +1092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable request: `invalid_phone_number` */
+            /** @description Unprocessable Entity: `invalid_phone_number` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1101,7 +1101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1156,7 +1156,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationResponse"];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1183,7 +1183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload too large: `payload_too_large` */
+            /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1192,7 +1192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unsupported media type: `unsupported_media_type` */
+            /** @description Unsupported Media Type: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1201,7 +1201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable request: `invalid_phone_number`, `country_not_allowed`, `channel_not_available`, `unknown_template`, `idempotency_key_reused` */
+            /** @description Unprocessable Entity: `invalid_phone_number`, `country_not_allowed`, `channel_not_available`, `unknown_template`, `idempotency_key_reused` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1210,7 +1210,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many requests: `rate_limited_destination`, `rate_limited_ip`, `rate_limited_api_key`, `rate_limited_prefix`, `prefix_blocked`, `destination_daily_limit` */
+            /** @description Too Many Requests: `rate_limited_destination`, `rate_limited_ip`, `rate_limited_api_key`, `rate_limited_prefix`, `prefix_blocked`, `destination_daily_limit` */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1221,7 +1221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1263,7 +1263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `verification_not_found` */
+            /** @description Not Found: `verification_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1272,7 +1272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1315,7 +1315,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `verification_not_found` */
+            /** @description Not Found: `verification_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1333,7 +1333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1370,7 +1370,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckResponse"];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1388,7 +1388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `verification_not_found` */
+            /** @description Not Found: `verification_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1397,7 +1397,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload too large: `payload_too_large` */
+            /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1406,7 +1406,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unsupported media type: `unsupported_media_type` */
+            /** @description Unsupported Media Type: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1415,7 +1415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1458,7 +1458,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationResponse"];
                 };
             };
-            /** @description Invalid request: `invalid_request` */
+            /** @description Bad Request: `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1476,7 +1476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found: `verification_not_found` */
+            /** @description Not Found: `verification_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1494,7 +1494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Payload too large: `payload_too_large` */
+            /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1503,7 +1503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unsupported media type: `unsupported_media_type` */
+            /** @description Unsupported Media Type: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,7 +1512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable request: `channel_not_available`, `unknown_template` */
+            /** @description Unprocessable Entity: `channel_not_available`, `unknown_template` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,7 +1521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many requests: `resend_too_soon`, `max_sends_reached`, `rate_limited_destination`, `destination_daily_limit` */
+            /** @description Too Many Requests: `resend_too_soon`, `max_sends_reached`, `rate_limited_destination`, `destination_daily_limit` */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1532,7 +1532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
