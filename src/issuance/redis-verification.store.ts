@@ -159,7 +159,7 @@ export class RedisVerificationStore extends VerificationStore {
   async reserveAttempt(ref: VerificationRef, now: number): Promise<ReserveOutcome> {
     const r = await this.run(
       'reserve-attempt',
-      [this.keys.record(ref.id), this.keys.codeHash(ref.id), this.keys.failedChecks(ref.to)],
+      [this.keys.record(ref.id), this.keys.codeHash(ref.id), this.keys.failedChecks(ref.clientId, ref.to)],
       [ref.clientId, now, this.policy.maxFailedChecksPerNumber],
     );
     switch (r[0]) {
@@ -196,7 +196,7 @@ export class RedisVerificationStore extends VerificationStore {
     const [record, codeHash, index] = this.lifecycleKeys(ref);
     const r = await this.run(
       'reject',
-      [record, codeHash, this.keys.failedChecks(ref.to), index],
+      [record, codeHash, this.keys.failedChecks(ref.clientId, ref.to), index],
       [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs],
     );
     return {
@@ -285,12 +285,12 @@ export class RedisVerificationStore extends VerificationStore {
     ];
   }
 
-  async failedChecks(to: string): Promise<number> {
-    return Number((await storeCall(this.redis.get(this.keys.failedChecks(to)))) ?? 0);
+  async failedChecks(clientId: string, to: string): Promise<number> {
+    return Number((await storeCall(this.redis.get(this.keys.failedChecks(clientId, to)))) ?? 0);
   }
 
-  async forgetFailedChecks(to: string): Promise<void> {
-    await this.redis.del(this.keys.failedChecks(to));
+  async forgetFailedChecks(clientId: string, to: string): Promise<void> {
+    await storeCall(this.redis.del(this.keys.failedChecks(clientId, to)));
   }
 
   async recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome> {

@@ -8,7 +8,14 @@ import { StartVerification } from './start-verification';
 function setup() {
   const fixture = issuanceFixture({ codes: ['012345', '654321'] });
   const check = new CheckCode(fixture.store, fixture.hasher, fixture.clock, fixture.events);
-  const checkForNumber = new CheckCodeForNumber(fixture.store, fixture.hasher, check, fixture.events);
+  const checkForNumber = new CheckCodeForNumber(
+    fixture.store,
+    fixture.hasher,
+    check,
+    fixture.events,
+    fixture.keys,
+    fixture.clock,
+  );
   return { ...fixture, check, checkForNumber };
 }
 

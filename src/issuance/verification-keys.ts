@@ -45,8 +45,13 @@ export class VerificationKeys {
     return `m:{${digest.slice(0, 4)}}:${digest.slice(4, 36)}`;
   }
 
-  failedChecks(to: string): string {
-    return `f:{${this.tagOf(to)}}:${this.numberDigest(to)}`;
+  /**
+   * A number's failed checks, counted per API client: one client's wrong codes never spend the budget of another's
+   * users. Not per purpose: purposes are the client's own labels, and a budget per purpose would multiply the guesses
+   * one attacker gets at one user's codes.
+   */
+  failedChecks(clientId: string, to: string): string {
+    return `f:{${this.tagOf(to)}}:${clientId}:${this.numberDigest(to)}`;
   }
 
   private numberDigest(to: string): string {

@@ -76,10 +76,10 @@ export abstract class VerificationStore {
   /** Installs the new code, replacing the previous one. */
   abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
-  /** Failed checks counted for a number in the current window. */
-  abstract failedChecks(to: string): Promise<number>;
-  /** Sandbox reset (POST /sandbox/reset): forgets the failed checks counted for a number. */
-  abstract forgetFailedChecks(to: string): Promise<void>;
+  /** Failed checks a client's checks counted against a number in the current window. */
+  abstract failedChecks(clientId: string, to: string): Promise<number>;
+  /** Sandbox reset (POST /sandbox/reset): forgets the failed checks a client counted against a number. */
+  abstract forgetFailedChecks(clientId: string, to: string): Promise<void>;
   /**
    * Keeps a delivery report on the send attempt of `messageId`. Events repeat and arrive out of order: a non-final
    * report never replaces a final one, and an older one never replaces a newer one of the same finality.

@@ -26,7 +26,7 @@ export class ResetSandbox {
     const before = (await this.inbox.messages(clientId)).length;
     const numbers = await this.inbox.forget(clientId);
     await this.limits.forget({ clientId, numbers });
-    for (const to of numbers) await this.store.forgetFailedChecks(to);
+    for (const to of numbers) await this.store.forgetFailedChecks(clientId, to);
     return { messages: before, numbers: numbers.length };
   }
 }

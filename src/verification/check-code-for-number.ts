@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvents } from '../core/domain-events';
+import { Clock } from '../common/clock';
 import { CodeHasher } from '../issuance/code-hasher';
+import { VerificationKeys } from '../issuance/verification-keys';
 import { VerificationStore } from '../issuance/verification-store';
 import { parsePhoneNumber } from '../core/phone-number';
 import { CheckCode } from './check-code';
@@ -17,8 +19,10 @@ export type CheckCodeForNumberResult =
 
 /**
  * Checks a code against the caller's latest pending verification for a number. Every refusal looks the same, in body
- * and in time (a dummy hash runs when nothing was compared), so the answer never tells whether the number has a
- * verification.
+ * and in time, so the answer never tells whether the number has a verification: without one, the check takes the
+ * same path as a wrong code does with one (the record read, an attempt reserved, a hash compared, the failure
+ * counted against the number), on a verification id that does not exist. So a guess at a number without a
+ * verification counts against the number's failed-check budget too, as a wrong code would.
  */
 @Injectable()
 export class CheckCodeForNumber {
@@ -27,6 +31,8 @@ export class CheckCodeForNumber {
     private readonly hasher: CodeHasher,
     private readonly checkCode: CheckCode,
     private readonly events: DomainEvents,
+    private readonly keys: VerificationKeys,
+    private readonly clock: Clock,
   ) {}
 
   async execute(command: CheckCodeForNumberCommand): Promise<CheckCodeForNumberResult> {
@@ -38,7 +44,7 @@ export class CheckCodeForNumber {
       if (result) return result;
     } else {
       await this.events.publish({ type: 'verification.checked', result: 'not_found' });
-      await this.hasher.verifyNothing(command.code);
+      await this.decoy({ clientId: command.clientId, purpose: command.purpose, to: e164 }, command.code);
     }
     return { valid: false, status: 'pending' };
   }
@@ -50,5 +56,14 @@ export class CheckCodeForNumber {
     const result = await this.checkCode.checkRecord(record, code);
     if (!result.evaluated) await this.hasher.verifyNothing(code);
     return result.valid ? { valid: true, status: 'approved', id: record.id } : null;
+  }
+
+  /** The round trips and the hash work of a wrong code, on an id that names no verification. */
+  private async decoy(ref: { clientId: string; purpose: string; to: string }, code: string): Promise<void> {
+    const absent = { ...ref, id: this.keys.newId(ref.to) };
+    await this.store.get(absent.id);
+    await this.store.reserveAttempt(absent, this.clock.now());
+    await this.hasher.verifyNothing(code);
+    await this.store.reject(absent, this.clock.now());
   }
 }

@@ -68,7 +68,7 @@ describe(`${RedisVerificationStore.name} on Redis`, () => {
 
     await store.reserveAttempt(record, Date.now());
     await store.reject(record, Date.now());
-    await expectTtl(keys.failedChecks(record.to), policy.failedChecksWindowMs);
+    await expectTtl(keys.failedChecks(record.clientId, record.to), policy.failedChecksWindowMs);
   });
 
   it('moves the TTLs with a resent code, and keeps only the retention once finished', async () => {

@@ -258,7 +258,7 @@ export function verificationStoreContract(
         });
         expect(await subject.store.approve(record, 1, Date.now())).toEqual({ kind: 'stale' });
         expect(await subject.store.latestPendingId('acme', 'login', record.to)).toBeNull();
-        expect(await subject.store.failedChecks(record.to)).toBe(3);
+        expect(await subject.store.failedChecks(record.clientId, record.to)).toBe(3);
       });
 
       it('says of exactly one wrong code that it ended the verification, however they race', async () => {
@@ -305,7 +305,7 @@ export function verificationStoreContract(
           expect(await subject.store.reserveAttempt(record, Date.now())).toMatchObject({ kind: 'reserved' });
           await subject.store.reject(record, Date.now());
         }
-        expect(await subject.store.failedChecks(to)).toBe(4);
+        expect(await subject.store.failedChecks('acme', to)).toBe(4);
 
         const fresh = await started(subject, { to, purpose: 'payment' });
         expect(await subject.store.reserveAttempt(fresh, Date.now())).toEqual({
@@ -331,6 +331,11 @@ export function verificationStoreContract(
 
         const elsewhere = await started(subject);
         expect(await subject.store.reserveAttempt(elsewhere, Date.now())).toMatchObject({ kind: 'reserved' });
+        // The budget is the client's: another API client's verification for the same number is not locked.
+        const otherClient = await started(subject, { to, clientId: 'globex' });
+        expect(await subject.store.reserveAttempt(otherClient, Date.now())).toMatchObject({
+          kind: 'reserved',
+        });
       });
 
       it('counts a wrong code against the number even when its verification is gone', async () => {
@@ -343,7 +348,7 @@ export function verificationStoreContract(
           attemptsRemaining: 0,
           ended: false,
         });
-        expect(await subject.store.failedChecks(gone.to)).toBe(1);
+        expect(await subject.store.failedChecks(gone.clientId, gone.to)).toBe(1);
       });
     });
 
@@ -605,11 +610,11 @@ export function verificationStoreContract(
         await sleep(200);
         await subject.store.reserveAttempt(record, Date.now());
         await subject.store.reject(record, Date.now());
-        expect(await subject.store.failedChecks(record.to)).toBe(2);
+        expect(await subject.store.failedChecks(record.clientId, record.to)).toBe(2);
         expect(await subject.store.reserveAttempt(record, Date.now())).toMatchObject({ kind: 'locked' });
 
         await sleep(150);
-        expect(await subject.store.failedChecks(record.to)).toBe(0);
+        expect(await subject.store.failedChecks(record.clientId, record.to)).toBe(0);
         expect(await subject.store.reserveAttempt(record, Date.now())).toMatchObject({ kind: 'reserved' });
       });
     });

@@ -106,5 +106,5 @@ export function issuanceFixture(
       );
     },
   };
-  return { store, clock, sender, hasher, watch, events, start, resend };
+  return { store, keys, clock, sender, hasher, watch, events, start, resend };
 }
