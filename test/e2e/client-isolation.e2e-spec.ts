@@ -1,13 +1,6 @@
-import { createHash } from 'node:crypto';
 import { codeIn, latestMessage, RunningService, startService } from '../support/service';
 import { freePort, RedisProcess } from '../support/redis-process';
-
-/** Two API clients, acme and globex, each with the key `<name>-key`. */
-const API_KEYS = ['acme', 'globex']
-  .map((name) => `${name}:${createHash('sha256').update(`${name}-key`).digest('hex')}`)
-  .join(',');
-const as = (name: 'acme' | 'globex') => ({ Authorization: `Bearer ${name}-key` });
-const wrongCodeFor = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+import { TWO_CLIENTS_API_KEYS as API_KEYS, as, wrongCodeFor } from '../support/clients';
 
 describe("one API client cannot lock out another's users (issue 11)", () => {
   let svc: RunningService;

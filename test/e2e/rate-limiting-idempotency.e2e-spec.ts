@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
 import { RunningService, startService } from '../support/service';
-
-const API_KEYS = ['acme', 'globex']
-  .map((name) => `${name}:${createHash('sha256').update(`${name}-key`).digest('hex')}`)
-  .join(',');
-const as = (name: 'acme' | 'globex') => ({ Authorization: `Bearer ${name}-key` });
+import { TWO_CLIENTS_API_KEYS as API_KEYS, as } from '../support/clients';
 
 describe('Idempotency-Key on POST /v1/verifications', () => {
   let svc: RunningService;

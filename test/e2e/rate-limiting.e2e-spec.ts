@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../src/redis/redis.module';
 import { codeIn, latestMessage, RunningService, startService } from '../support/service';
+import { TWO_CLIENTS_API_KEYS as API_KEYS, as, wrongCodeFor } from '../support/clients';
 
-/** Two API clients, acme and globex, each with the key `<name>-key`. */
-const API_KEYS = ['acme', 'globex']
-  .map((name) => `${name}:${createHash('sha256').update(`${name}-key`).digest('hex')}`)
-  .join(',');
-const as = (name: 'acme' | 'globex') => ({ Authorization: `Bearer ${name}-key` });
 const acme = as('acme');
-
-const wrongCodeFor = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 
 describe('rate limits over HTTP', () => {
   describe('per number (defaults: 5 sends a quarter hour, 8 a UTC day)', () => {

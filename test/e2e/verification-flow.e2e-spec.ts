@@ -1,6 +1,5 @@
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
-
-const wrongCodeFor = (code: string) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+import { wrongCodeFor } from '../support/clients';
 
 describe('verification flow over HTTP (real SDK -> Notify emulator, real Redis)', () => {
   let svc: RunningService;
