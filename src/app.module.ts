@@ -12,6 +12,7 @@ import { DeliveryEventsModule } from './delivery-events/delivery-events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { TwilioModule } from './twilio/twilio.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppOptions {
@@ -38,6 +39,7 @@ export class AppModule {
         DeliveryEventsModule,
         WebhooksModule,
         HealthModule,
+        TwilioModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

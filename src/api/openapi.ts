@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiResponse, DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { TWILIO_AUTH, TWILIO_TAG } from '../twilio/twilio-openapi';
 import { ProblemDetails } from './responses';
 
 export const API_KEY_AUTH = 'api-key';
@@ -128,6 +129,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('sandbox', 'Sandbox mode only: the messages the in-process Notify emulator "delivered"')
     .addTag('operations', 'Probes and metrics for the platform; no API key')
     .addTag('delivery-events', 'Called by AWS (SNS, EventBridge) with delivery events; no API key')
+    .addBasicAuth(
+      {
+        type: 'http',
+        scheme: 'basic',
+        description: 'Username: an Account SID (AC + 32 hex); password: an API key',
+      },
+      TWILIO_AUTH,
+    )
+    .addTag(
+      TWILIO_TAG,
+      'Twilio Verify v2 compatible: form bodies, Basic auth, Twilio JSON and error codes (README: Migrating from Twilio Verify)',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] });
 }

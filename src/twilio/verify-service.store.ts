@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../redis/redis.module';
+
+/** A Twilio Verify Service as we keep it: its SID scopes its verifications (our `purpose`) and its settings. */
+export interface VerifyService {
+  sid: string;
+  friendlyName: string;
+  /** Digits of its codes; absent: OTP_CODE_LENGTH. */
+  codeLength?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * The Services of each API client, one Redis hash per client (`twilio:services:<clientId>`, field = SID, value =
+ * JSON). Every operation is one Redis command, so it is atomic on Redis, on Redis Cluster (one key) and on the
+ * embedded store alike. Key names hold the client's name and nothing about any number.
+ */
+@Injectable()
+export class VerifyServiceStore {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  /** False when the SID exists already (never overwrites). */
+  async create(clientId: string, service: VerifyService): Promise<boolean> {
+    return (await this.redis.hsetnx(key(clientId), service.sid, JSON.stringify(service))) === 1;
+  }
+
+  async get(clientId: string, sid: string): Promise<VerifyService | null> {
+    const raw = await this.redis.hget(key(clientId), sid);
+    return raw === null ? null : (JSON.parse(raw) as VerifyService);
+  }
+
+  /** Oldest first, as Twilio lists them; ties by SID so pages are stable. */
+  async list(clientId: string): Promise<VerifyService[]> {
+    const all = Object.values(await this.redis.hgetall(key(clientId))).map(
+      (raw) => JSON.parse(raw) as VerifyService,
+    );
+    return all.sort((a, b) => a.createdAt - b.createdAt || a.sid.localeCompare(b.sid));
+  }
+
+  /** False when there was no such service. */
+  async delete(clientId: string, sid: string): Promise<boolean> {
+    return (await this.redis.hdel(key(clientId), sid)) === 1;
+  }
+}
+
+function key(clientId: string): string {
+  return `twilio:services:${clientId}`;
+}
