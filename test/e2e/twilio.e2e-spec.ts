@@ -1,7 +1,10 @@
 import { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient';
-import { codeIn, latestMessage, RunningService, startService } from '../support/service';
+import { REDIS_CLIENT } from '../../src/redis/redis.module';
+import { dumpPrefix } from '../support/redis';
+import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
 
 /**
  * The /v2 surface driven by the real `twilio` package, unmodified, as an app that migrated would call it: its
@@ -265,5 +268,74 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
         client.verify.v2.services(`VA${'f'.repeat(32)}`).verifications.create({ to, channel: 'sms' }),
       ),
     ).toMatchObject(gone);
+  });
+
+  describe('on the wire, as curl would see it', () => {
+    const basic = { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:sandbox`).toString('base64')}` };
+    const form = 'application/x-www-form-urlencoded';
+
+    it('takes form bodies on /v2 and answers snake_case JSON; /v1 still refuses them with 415', async () => {
+      const created = await svc.http
+        .post('/v2/Services')
+        .set(basic)
+        .type(form)
+        .send('FriendlyName=Wire+App&CodeLength=8');
+      expect(created.status).toBe(201);
+      expect(created.headers['content-type']).toMatch(/^application\/json/);
+      expect(created.body).toMatchObject({
+        friendly_name: 'Wire App',
+        code_length: 8,
+        account_sid: ACCOUNT_SID,
+      });
+      const sid = (created.body as { sid: string }).sid;
+
+      const to = '+12065550147';
+      const started = await svc.http
+        .post(`/v2/Services/${sid}/Verifications`)
+        .set(basic)
+        .type(form)
+        .send(`To=${encodeURIComponent(to)}&Channel=sms&DeviceIp=203.0.113.7`);
+      expect(started.status).toBe(201);
+      expect(started.body).toMatchObject({
+        service_sid: sid,
+        to,
+        status: 'pending',
+        send_code_attempts: [{ channel: 'sms' }],
+      });
+      expect(codeFor(to)).toHaveLength(8);
+
+      const tooSoon = await svc.http
+        .post(`/v2/Services/${sid}/Verifications`)
+        .set(basic)
+        .type(form)
+        .send(`To=${encodeURIComponent(to)}&Channel=sms`);
+      expect(tooSoon.status).toBe(429);
+      expect(tooSoon.body).toEqual({
+        code: 20429,
+        message: 'Too Many Requests',
+        more_info: 'https://www.twilio.com/docs/errors/20429',
+        status: 429,
+      });
+      expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
+
+      const v1 = await svc.http
+        .post('/v1/verifications')
+        .set(auth)
+        .type(form)
+        .send(`to=${encodeURIComponent(to)}`);
+      expect(v1.status).toBe(415);
+
+      // Key names hold no number (HMACs only), the services hash is named by the client.
+      const keys = [...(await dumpPrefix(svc.app.get<Redis>(REDIS_CLIENT), svc.prefix)).keys()];
+      expect(keys.some((key) => key.endsWith('twilio:services:sandbox'))).toBe(true);
+      expect(keys.filter((key) => key.includes('2065550147'))).toEqual([]);
+    });
+
+    it('asks for Basic credentials with WWW-Authenticate', async () => {
+      const res = await svc.http.get('/v2/Services');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Basic realm="Twilio API"');
+      expect(res.body).toMatchObject({ code: 20003, status: 401 });
+    });
   });
 });
