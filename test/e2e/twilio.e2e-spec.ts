@@ -302,7 +302,8 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
         status: 'pending',
         send_code_attempts: [{ channel: 'sms' }],
       });
-      expect(codeFor(to)).toHaveLength(8);
+      const code = codeFor(to);
+      expect(code).toHaveLength(8);
 
       const tooSoon = await svc.http
         .post(`/v2/Services/${sid}/Verifications`)
@@ -317,6 +318,16 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
         status: 429,
       });
       expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
+
+      const checked = await svc.http
+        .post(`/v2/Services/${sid}/VerificationCheck`)
+        .set(basic)
+        .type(form)
+        .send(`To=${encodeURIComponent(to)}&Code=${code}`);
+      expect(checked.body).toMatchObject({ status: 'approved', valid: true });
+      // Nothing logged holds the number, the code or the credentials.
+      expect(svc.logs.filter((line) => line.includes('2065550147') || line.includes(code))).toEqual([]);
+      expect(svc.logs.filter((line) => line.includes(basic.Authorization.slice(6)))).toEqual([]);
 
       const v1 = await svc.http
         .post('/v1/verifications')
