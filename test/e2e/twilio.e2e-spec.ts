@@ -55,7 +55,7 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
     twilio(username, password, { httpClient: new LocalRequestClient(origin) });
 
   beforeAll(async () => {
-    svc = await startService({}, 'twilio');
+    svc = await startService({ BLOCKED_COUNTRIES: 'CU' }, 'twilio');
     await svc.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(svc.app.getHttpServer().address() as AddressInfo).port}`;
     client = clientWith(ACCOUNT_SID, 'sandbox');
@@ -238,6 +238,47 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
       'LookupEnabled',
     );
     expect(svc.emulator.messages({ to: '+12065550145' })).toHaveLength(0);
+  });
+
+  it("keeps each service's verifications to it: another service's SID answers 20404", async () => {
+    const [a, b] = [await newService(), await newService()];
+    const to = '+12065550148';
+    const started = await client.verify.v2.services(a.sid).verifications.create({ to, channel: 'sms' });
+    const other = client.verify.v2.services(b.sid);
+    const gone = { status: 404, code: 20404 };
+    expect(await rejection(other.verifications(started.sid).fetch())).toMatchObject(gone);
+    expect(await rejection(other.verifications(started.sid).update({ status: 'canceled' }))).toMatchObject(
+      gone,
+    );
+    expect(
+      await rejection(other.verificationChecks.create({ verificationSid: started.sid, code: codeFor(to) })),
+    ).toMatchObject(gone);
+    // By number, service B has nothing pending for it: no approval, and A's verification is untouched.
+    expect((await other.verificationChecks.create({ to, code: codeFor(to) })).valid).toBe(false);
+    expect((await client.verify.v2.services(a.sid).verifications(started.sid).fetch()).status).toBe(
+      'pending',
+    );
+  });
+
+  it("maps the start's other refusals: Geo-Permissions 60605, a bad DeviceIp 60200; Locale picks the template", async () => {
+    const api = client.verify.v2.services((await newService()).sid);
+    expect(await rejection(api.verifications.create({ to: '+5351234567', channel: 'sms' }))).toMatchObject({
+      status: 403,
+      code: 60605,
+    });
+    expect(
+      await rejection(
+        api.verifications.create({ to: '+12065550149', channel: 'sms', deviceIp: '300.1.1.1' }),
+      ),
+    ).toMatchObject({ status: 400, code: 60200, message: 'Invalid parameter: DeviceIp' });
+    expect(svc.emulator.messages({ to: '+12065550149' })).toHaveLength(0);
+    await api.verifications.create({
+      to: '+12065550149',
+      channel: 'sms',
+      locale: 'es',
+      deviceIp: '203.0.113.9',
+    });
+    expect(latestMessage(svc.emulator, '+12065550149').templateId).toMatch(/spanish/);
   });
 
   it('authenticates as Twilio does: Account SID and API key, else 20003 (https://www.twilio.com/docs/errors/20003)', async () => {
