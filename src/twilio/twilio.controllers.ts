@@ -25,6 +25,7 @@ import {
   CreateServiceForm,
   ListServicesQuery,
   StartVerificationForm,
+  UpdateServiceForm,
   UpdateVerificationForm,
   VerificationCheckForm,
 } from './twilio.dto';
@@ -109,6 +110,24 @@ export class TwilioServicesController {
     @Req() request: FastifyRequest,
   ) {
     const service = await this.services.get(caller.clientId, sid);
+    return serviceView(service, this.settings.otp.codeLength, links(request, caller));
+  }
+
+  @Post(':ServiceSid')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Update a Verify Service: FriendlyName, CodeLength' })
+  @ApiOkResponse({ description: 'The service' })
+  @TwilioErrors({ ...COMMON_ERRORS })
+  async update(
+    @Caller() caller: TwilioCaller,
+    @Param('ServiceSid') sid: string,
+    @Body() form: UpdateServiceForm,
+    @Req() request: FastifyRequest,
+  ) {
+    const service = await this.services.update(caller.clientId, sid, {
+      friendlyName: form.FriendlyName,
+      codeLength: form.CodeLength,
+    });
     return serviceView(service, this.settings.otp.codeLength, links(request, caller));
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -85,6 +85,9 @@ export class CreateServiceForm {
   @IsIn(['true', 'false'])
   VerifyEventSubscriptionEnabled?: string;
 }
+
+/** https://www.twilio.com/docs/verify/api/service#update-a-service: the same parameters, all optional. */
+export class UpdateServiceForm extends PartialType(CreateServiceForm) {}
 
 /** https://www.twilio.com/docs/verify/api/service#read-multiple-service-resources */
 export class ListServicesQuery {

@@ -1,6 +1,11 @@
+import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { LuaScripts } from '../redis/lua-scripts';
 import { REDIS_CLIENT } from '../redis/redis.module';
+
+/** Attempts of an update that keeps meeting concurrent updates of the same service. */
+const UPDATE_ATTEMPTS = 5;
 
 /** A Twilio Verify Service as we keep it: its SID scopes its verifications (our `purpose`) and its settings. */
 export interface VerifyService {
@@ -14,12 +19,17 @@ export interface VerifyService {
 
 /**
  * The Services of each API client, one Redis hash per client (`twilio:services:<clientId>`, field = SID, value =
- * JSON). Every operation is one Redis command, so it is atomic on Redis, on Redis Cluster (one key) and on the
- * embedded store alike. Key names hold the client's name and nothing about any number.
+ * JSON). Every operation is one Redis command or one Lua script (the compare-and-set of an update), so it is atomic on
+ * Redis, on Redis Cluster (one key) and on the embedded store alike. Key names hold the client's name and nothing
+ * about any number.
  */
 @Injectable()
 export class VerifyServiceStore {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  private readonly scripts: LuaScripts<'replace-service'>;
+
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
+    this.scripts = new LuaScripts(redis, 'otp:twilio', join(__dirname, 'lua'), { 'replace-service': 1 });
+  }
 
   /** False when the SID exists already (never overwrites). */
   async create(clientId: string, service: VerifyService): Promise<boolean> {
@@ -37,6 +47,27 @@ export class VerifyServiceStore {
       (raw) => JSON.parse(raw) as VerifyService,
     );
     return all.sort((a, b) => a.createdAt - b.createdAt || a.sid.localeCompare(b.sid));
+  }
+
+  /** Applies `change` to the service as stored; null when there is no such service. */
+  async update(
+    clientId: string,
+    sid: string,
+    change: (service: VerifyService) => VerifyService,
+  ): Promise<VerifyService | null> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const raw = await this.redis.hget(key(clientId), sid);
+      if (raw === null) return null;
+      const updated = change(JSON.parse(raw) as VerifyService);
+      const outcome = await this.scripts.run<number>(
+        'replace-service',
+        [key(clientId)],
+        [sid, raw, JSON.stringify(updated)],
+      );
+      if (outcome === 1) return updated;
+      if (outcome === 0) return null;
+    }
+    throw new Error(`service ${sid} kept changing during an update`);
   }
 
   /** False when there was no such service. */

@@ -29,6 +29,26 @@ export class VerifyServices {
     return service;
   }
 
+  /** Changes the given settings; the others stay. */
+  async update(
+    clientId: string,
+    sid: string,
+    settings: { friendlyName?: string; codeLength?: number },
+  ): Promise<VerifyService> {
+    const path = `/Services/${sid}`;
+    const now = this.clock.now();
+    const updated = SERVICE_SID.test(sid)
+      ? await this.store.update(clientId, sid, (service) => ({
+          ...service,
+          friendlyName: settings.friendlyName ?? service.friendlyName,
+          codeLength: settings.codeLength ?? service.codeLength,
+          updatedAt: now,
+        }))
+      : null;
+    if (!updated) throw notFound(path);
+    return updated;
+  }
+
   list(clientId: string): Promise<VerifyService[]> {
     return this.store.list(clientId);
   }

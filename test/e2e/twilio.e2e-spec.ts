@@ -88,6 +88,13 @@ describe('Twilio Verify v2 compatible API, through the twilio npm package', () =
     const second = await newService();
     const listed = await client.verify.v2.services.list({ pageSize: 1 });
     expect(listed.map((s) => s.sid)).toEqual([created.sid, second.sid]);
+
+    const updated = await client.verify.v2
+      .services(second.sid)
+      .update({ friendlyName: 'Renamed', codeLength: 8 });
+    expect(updated).toMatchObject({ sid: second.sid, friendlyName: 'Renamed', codeLength: 8 });
+    await client.verify.v2.services(second.sid).verifications.create({ to: '+12065550150', channel: 'sms' });
+    expect(codeFor('+12065550150')).toHaveLength(8);
   });
 
   it('starts an SMS verification, rejects a wrong code and approves the right one', async () => {

@@ -64,6 +64,37 @@ function verifyServiceStoreContract(name: string, make: () => Promise<Subject>):
       expect(await subject.store.list('acme')).toEqual([]);
     });
 
+    it('updates what the change gives and keeps the rest; a deleted service stays deleted', async () => {
+      const created = service(1000);
+      await subject.store.create('acme', created);
+      const renamed = await subject.store.update('acme', created.sid, (s) => ({
+        ...s,
+        friendlyName: 'Renamed',
+        updatedAt: 2000,
+      }));
+      expect(renamed).toEqual({ ...created, friendlyName: 'Renamed', updatedAt: 2000 });
+      expect(await subject.store.get('acme', created.sid)).toEqual(renamed);
+      expect(await subject.store.update('globex', created.sid, (s) => s)).toBeNull();
+      await subject.store.delete('acme', created.sid);
+      expect(
+        await subject.store.update('acme', created.sid, (s) => ({ ...s, friendlyName: 'Back' })),
+      ).toBeNull();
+      expect(await subject.store.list('acme')).toEqual([]);
+    });
+
+    it('loses no concurrent update: the compare-and-set retries on a fresh read', async () => {
+      const created = service(1000, { codeLength: 6 });
+      await subject.store.create('acme', created);
+      await Promise.all([
+        subject.store.update('acme', created.sid, (s) => ({ ...s, friendlyName: 'Renamed' })),
+        subject.store.update('acme', created.sid, (s) => ({ ...s, codeLength: 8 })),
+      ]);
+      expect(await subject.store.get('acme', created.sid)).toMatchObject({
+        friendlyName: 'Renamed',
+        codeLength: 8,
+      });
+    });
+
     it('writes one key per API client, named by the client only', async () => {
       await subject.store.create('acme', service(1000));
       await subject.store.create('acme', service(2000));
