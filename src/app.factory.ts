@@ -83,7 +83,10 @@ export function createAdapter(env: Record<string, string | undefined> = {}): Fas
     const type = request.headers['content-type'] ?? '';
     // SNS posts its JSON as text/plain; that route parses and verifies the body itself.
     const snsText = request.url === SNS_EVENTS_PATH && /^text\/plain\s*(;|$)/i.test(type);
-    if (hasBody && !snsText && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    // Twilio's wire format: the /v2 compatible surface takes form bodies (src/twilio/).
+    const twilioForm =
+      request.url.startsWith('/v2/') && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
+    if (hasBody && !snsText && !twilioForm && !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
       problems.send(reply, new UnsupportedMediaType());
       return reply;
     }

@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SandboxEmulatorModule } from './sandbox/sandbox-emulator.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { TwilioModule } from './twilio/twilio.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export class AppModule {
         WebhooksModule,
         SandboxModule,
         HealthModule,
+        TwilioModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -65,10 +65,14 @@ function IsContextMap(): PropertyDecorator {
     });
 }
 
+/** A language or locale (also the Twilio surface's `Locale`). */
+export const LOCALE = /^[a-z]{2}(-[A-Za-z]{2})?$/;
+
 const PURPOSE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PURPOSE_MESSAGE = 'purpose must be 1 to 64 letters, digits, "_", "." or "-"';
-const CODE = /^[0-9]{4,10}$/;
-const CODE_MESSAGE = 'code must be 4 to 10 ASCII digits';
+/** A code as callers type it (also the Twilio surface's `Code`). */
+export const CODE = /^[0-9]{4,10}$/;
+export const CODE_MESSAGE = 'code must be 4 to 10 ASCII digits';
 
 // class-validator runs a property's decorators bottom-up and stops at the first error: required, then type, then size.
 const TO_REQUIRED = 'to is required: the phone number in E.164 form, e.g. "+12065550100"';
@@ -104,7 +108,7 @@ export class StartVerificationDto {
     example: 'en',
   })
   @IsOptional()
-  @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/, { message: 'locale must be a language code such as "en" or "es-MX"' })
+  @Matches(LOCALE, { message: 'locale must be a language code such as "en" or "es-MX"' })
   locale?: string;
 
   // TemplateId: [A-Za-z0-9_-]*, at most 256 (send-notify-text-message.html); empty would mean the default template.

@@ -6,6 +6,9 @@ import { CodeWithStatus, exampleProblem, ProblemCode, ProblemStatus } from './pr
 import { ProblemDetails } from './responses';
 
 export const API_KEY_AUTH = 'api-key';
+/** The /v2 Twilio-compatible surface (src/twilio): its Basic auth scheme and tag in the one document. */
+export const TWILIO_AUTH = 'twilio-basic';
+export const TWILIO_TAG = 'twilio-verify-v2';
 
 /** Per status, the codes answered with it; a code under a status its table row does not give fails to compile. */
 export type ProblemAnswers = { [S in ProblemStatus]?: readonly CodeWithStatus<S>[] };
@@ -82,6 +85,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('sandbox', 'Sandbox mode only: the messages the in-process Notify emulator "delivered"')
     .addTag('operations', 'Probes and metrics for the platform; no API key')
     .addTag('delivery-events', 'Called by AWS (SNS, EventBridge) with delivery events; no API key')
+    .addBasicAuth(
+      {
+        type: 'http',
+        scheme: 'basic',
+        description: 'Username: an Account SID (AC + 32 hex); password: an API key',
+      },
+      TWILIO_AUTH,
+    )
+    .addTag(
+      TWILIO_TAG,
+      'Twilio Verify v2 compatible: form bodies, Basic auth, Twilio JSON and error codes (README: Migrating from Twilio Verify)',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] });
 }
