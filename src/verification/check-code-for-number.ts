@@ -19,10 +19,10 @@ export type CheckCodeForNumberResult =
 
 /**
  * Checks a code against the caller's latest pending verification for a number. Every refusal looks the same, in body
- * and in time, so the answer never tells whether the number has a verification: without one, the check takes the
- * same path as a wrong code does with one (the record read, an attempt reserved, a hash compared, the failure
- * counted against the number), on a verification id that does not exist. So a guess at a number without a
- * verification counts against the number's failed-check budget too, as a wrong code would.
+ * and in time, so the answer never tells whether the number has a verification: without one, the check makes the
+ * round trips of a wrong code with one (the index, the record, an attempt, the rejection) and compares a dummy hash,
+ * on a verification id that does not exist. It writes nothing: the second script is a read-only reservation where a
+ * wrong code would run the rejection.
  */
 @Injectable()
 export class CheckCodeForNumber {
@@ -58,12 +58,12 @@ export class CheckCodeForNumber {
     return result.valid ? { valid: true, status: 'approved', id: record.id } : null;
   }
 
-  /** The round trips and the hash work of a wrong code, on an id that names no verification. */
+  /** The round trips and the hash work of a wrong code, on an id that names no verification, writing nothing. */
   private async decoy(ref: { clientId: string; purpose: string; to: string }, code: string): Promise<void> {
     const absent = { ...ref, id: this.keys.newId(ref.to) };
     await this.store.get(absent.id);
     await this.store.reserveAttempt(absent, this.clock.now());
     await this.hasher.verifyNothing(code);
-    await this.store.reject(absent, this.clock.now());
+    await this.store.reserveAttempt(absent, this.clock.now());
   }
 }

@@ -282,6 +282,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/Services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Verify Services, oldest first */
+        get: operations["TwilioServicesController_list"];
+        put?: never;
+        /** Create a Verify Service */
+        post: operations["TwilioServicesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/Services/{ServiceSid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fetch a Verify Service */
+        get: operations["TwilioServicesController_fetch"];
+        put?: never;
+        /** Update a Verify Service: FriendlyName, CodeLength */
+        post: operations["TwilioServicesController_update"];
+        /** Delete a Verify Service; its verifications answer 20404 from then on */
+        delete: operations["TwilioServicesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/Services/{ServiceSid}/VerificationCheck": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a code, by VerificationSid or by To */
+        post: operations["TwilioVerificationsController_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/Services/{ServiceSid}/Verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a verification, or send the pending one of this number again
+         * @description A new code on every send; the previous code stops working.
+         */
+        post: operations["TwilioVerificationsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/Services/{ServiceSid}/Verifications/{Sid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fetch a verification (approved and expired ones are gone, as on Twilio) */
+        get: operations["TwilioVerificationsController_fetch"];
+        put?: never;
+        /** Update a verification: `Status=canceled` */
+        post: operations["TwilioVerificationsController_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -337,6 +429,38 @@ export interface components {
             status: "pending" | "approved" | "failed" | "expired" | "canceled";
             /** @example true */
             valid: boolean;
+        };
+        CreateServiceForm: {
+            /** @description Digits of its codes; default OTP_CODE_LENGTH */
+            CodeLength?: number;
+            /** @enum {string} */
+            CustomCodeEnabled?: "false";
+            /**
+             * @description Accepted; the Notify template's text decides
+             * @enum {string}
+             */
+            DoNotShareWarningEnabled?: "true" | "false";
+            /** @enum {string} */
+            DtmfInputRequired?: "false";
+            /**
+             * @description A name for the service, 1 to 30 characters
+             * @example My App
+             */
+            FriendlyName: string;
+            /**
+             * @description Carrier lookup is not offered
+             * @enum {string}
+             */
+            LookupEnabled?: "false";
+            /** @enum {string} */
+            Psd2Enabled?: "false";
+            /** @enum {string} */
+            SkipSmsToLandlines?: "false";
+            /**
+             * @description Accepted and ignored: use status webhooks
+             * @enum {string}
+             */
+            VerifyEventSubscriptionEnabled?: "true" | "false";
         };
         DryRunResponse: {
             /**
@@ -525,6 +649,42 @@ export interface components {
              */
             voiceId?: string;
         };
+        StartVerificationForm: {
+            /** @description Accepted and ignored (the Notify template decides the text) */
+            AppHash?: string;
+            /**
+             * @description `call` is a Notify voice call reading the digits
+             * @enum {string}
+             */
+            Channel: "sms" | "call";
+            /**
+             * @description The end user's IP address, for the per-IP start limit
+             * @example 203.0.113.7
+             */
+            DeviceIp?: string;
+            /**
+             * @description Accepted and ignored (no SNA channel)
+             * @enum {string}
+             */
+            EnableSnaClientToken?: "true" | "false";
+            /**
+             * @description Picks the Notify template of this locale's language
+             * @example es
+             */
+            Locale?: string;
+            /**
+             * @description Accepted; our abuse protection always runs
+             * @enum {string}
+             */
+            RiskCheck?: "enable" | "disable";
+            /** @description Accepted and ignored */
+            Tags?: string;
+            /**
+             * @description The phone number in E.164 form
+             * @example +12065550100
+             */
+            To: string;
+        };
         TemplateResponse: {
             /**
              * @example [
@@ -581,6 +741,72 @@ export interface components {
              * @enum {string}
              */
             type: "STRING" | "INTEGER" | "BOOLEAN";
+        };
+        TwilioErrorResponse: {
+            /**
+             * @description Twilio's error code
+             * @example 60200
+             */
+            code: number;
+            /** @example Invalid parameter: To */
+            message: string;
+            /** @example https://www.twilio.com/docs/errors/60200 */
+            more_info: string;
+            /** @example 400 */
+            status: number;
+        };
+        UpdateServiceForm: {
+            /** @description Digits of its codes; default OTP_CODE_LENGTH */
+            CodeLength?: number;
+            /** @enum {string} */
+            CustomCodeEnabled?: "false";
+            /**
+             * @description Accepted; the Notify template's text decides
+             * @enum {string}
+             */
+            DoNotShareWarningEnabled?: "true" | "false";
+            /** @enum {string} */
+            DtmfInputRequired?: "false";
+            /**
+             * @description A name for the service, 1 to 30 characters
+             * @example My App
+             */
+            FriendlyName?: string;
+            /**
+             * @description Carrier lookup is not offered
+             * @enum {string}
+             */
+            LookupEnabled?: "false";
+            /** @enum {string} */
+            Psd2Enabled?: "false";
+            /** @enum {string} */
+            SkipSmsToLandlines?: "false";
+            /**
+             * @description Accepted and ignored: use status webhooks
+             * @enum {string}
+             */
+            VerifyEventSubscriptionEnabled?: "true" | "false";
+        };
+        UpdateVerificationForm: {
+            /**
+             * @description `approved` needs custom codes, which we do not offer
+             * @enum {string}
+             */
+            Status: "canceled" | "approved";
+        };
+        VerificationCheckForm: {
+            /**
+             * @description The code the user received
+             * @example 608675
+             */
+            Code: string;
+            /** @description The number of a pending verification; or give VerificationSid */
+            To?: string;
+            /**
+             * @description The verification to check; or give To
+             * @example VE…
+             */
+            VerificationSid?: string;
         };
         VerificationResponse: {
             /** @example 5 */
@@ -1541,6 +1767,515 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TwilioServicesController_list: {
+        parameters: {
+            query?: {
+                Page?: number;
+                PageSize?: number;
+                /** @description Accepted and ignored: pages are numbered */
+                PageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ services, meta }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioServicesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["CreateServiceForm"];
+            };
+        };
+        responses: {
+            /** @description The service */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioServicesController_fetch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioServicesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateServiceForm"];
+            };
+        };
+        responses: {
+            /** @description The service */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioServicesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioVerificationsController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["VerificationCheckForm"];
+            };
+        };
+        responses: {
+            /** @description `status` approved (`valid: true`), pending or max_attempts_reached */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 60202 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioVerificationsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["StartVerificationForm"];
+            };
+        };
+        responses: {
+            /** @description The verification, `pending` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 60605, 60410 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 60203, 20429 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioVerificationsController_fetch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+                Sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+        };
+    };
+    TwilioVerificationsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ServiceSid: string;
+                Sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateVerificationForm"];
+            };
+        };
+        responses: {
+            /** @description The verification, `canceled` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Twilio error 60200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20003 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20404 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
+                };
+            };
+            /** @description Twilio error 20503 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioErrorResponse"];
                 };
             };
         };
