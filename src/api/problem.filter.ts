@@ -40,6 +40,10 @@ function isStoreOutage(error: unknown): boolean {
     error.name === 'MaxRetriesPerRequestError' ||
     /Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|Stream isn't writeable/.test(
       error.message,
+    ) ||
+    // Redis Cluster: redirections beyond ioredis's budget, a slot or the cluster down, a failover under way.
+    /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY) |Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes/.test(
+      error.message,
     )
   );
 }

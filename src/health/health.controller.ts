@@ -12,8 +12,8 @@ import Redis from 'ioredis';
 import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
 import { Metrics } from '../metrics/metrics';
-import { isEmbeddedRedis } from '../redis/embedded-redis';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { redisReadiness } from './redis-readiness';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
 const PROBE_OK = {
@@ -86,13 +86,8 @@ export class HealthController {
 
   private async redisUp() {
     const indicator = this.indicators.check('redis');
-    if (isEmbeddedRedis(this.redis)) return indicator.up({ store: 'in-process' });
-    try {
-      await this.redis.ping();
-      return indicator.up();
-    } catch {
-      return indicator.down({ message: 'Redis does not answer' });
-    }
+    const readiness = await redisReadiness(this.redis);
+    return readiness.up ? indicator.up(readiness.details) : indicator.down(readiness.details);
   }
 
   /** Cached by the catalog (5 minutes), so probes do not call AWS each time. */

@@ -5,14 +5,14 @@ import { JobResult, Outbox, OutboxSettings } from '../../src/outbox/outbox';
 import { OutboxStore } from '../../src/outbox/outbox-store';
 import { RedisOutboxStore } from '../../src/outbox/redis-outbox.store';
 import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 
 const LEASE = 60_000;
 const connections: Redis[] = [];
 const prefixes: string[] = [];
 
 function redisStore(prefix = uniquePrefix('outbox')): RedisOutboxStore {
-  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  const redis = testRedis({ keyPrefix: prefix });
   connections.push(redis);
   prefixes.push(prefix);
   return new RedisOutboxStore(redis);
