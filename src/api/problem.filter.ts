@@ -44,7 +44,10 @@ function isStoreOutage(error: unknown): boolean {
     // Redis Cluster: redirections beyond ioredis's budget, a slot or the cluster down, a failover under way.
     /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN|READONLY) |Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes/.test(
       error.message,
-    )
+    ) ||
+    // A MULTI (rate-limiter-flexible reads with one) whose commands failed for one of these reasons.
+    (/^EXECABORT /.test(error.message) &&
+      ((error as { previousErrors?: unknown[] }).previousErrors ?? []).some(isStoreOutage))
   );
 }
 
