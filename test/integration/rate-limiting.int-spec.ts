@@ -192,9 +192,12 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
       const b = await connect();
       const buckets = [new RedisTokenBucket(a), new RedisTokenBucket(b)];
       const spec = { ratePerSecond: 10, burst: 10, maxWaitMs: 2000 };
+      // Load the script on the bucket's node first (a key of the same slot), so NOSCRIPT round trips do not spread
+      // the burst.
+      await Promise.all(buckets.map((bucket) => bucket.reserve('rl:notify-bucket:{shared}:warm-up', spec)));
       const started = Date.now();
       const reservations = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => buckets[i % 2].reserve('rl:notify-bucket:shared', spec)),
+        Array.from({ length: 40 }, (_, i) => buckets[i % 2].reserve('rl:notify-bucket:{shared}', spec)),
       );
       // The bucket refills while the 40 calls are served (one token per 100 ms): on a busy machine or a cluster
       // that takes a few hundred ms.
@@ -207,7 +210,7 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
       // Within each second, no more than the rate (plus the burst at the start).
       for (let second = 1; second <= 2; second++) {
         const inSecond = sorted.filter((w) => w > (second - 1) * 1000 && w <= second * 1000).length;
-        expect(inSecond).toBeLessThanOrEqual(11);
+        expect(inSecond).toBeLessThanOrEqual(11 + refilled);
       }
       expect(reservations.filter((r) => r.kind === 'refused').every((r) => r.waitMs > 2000)).toBe(true);
     });
