@@ -64,9 +64,10 @@ function watch(redis: Redis | Cluster): { failure: () => string | undefined } {
   const logger = new Logger('Redis');
   let failure: string | undefined;
   redis.on('error', (error: Error) => {
-    if (error.message === failure) return;
-    failure = error.message;
-    logger.warn(`Redis connection failed: ${error.message}; reconnecting`);
+    const message = describeFailure(error);
+    if (message === failure) return;
+    failure = message;
+    logger.warn(`Redis connection failed: ${message}; reconnecting`);
   });
   redis.on('ready', () => {
     if (failure !== undefined) logger.log('Redis connection restored');
@@ -81,7 +82,7 @@ async function open(redis: Redis | Cluster, address: string, variable: string): 
     await redis.connect();
   } catch (error) {
     redis.disconnect(); // stops the reconnect loop, so a failed start exits instead of hanging
-    const reason = watched.failure() ?? (error instanceof Error ? error.message : String(error));
+    const reason = watched.failure() ?? (error instanceof Error ? describeFailure(error) : String(error));
     throw new Error(`Redis at ${address} is unreachable at startup (${reason}); check ${variable}`);
   }
 }
@@ -112,6 +113,15 @@ export async function connectRedisCluster(
 
 export function isCluster(redis: Redis): boolean {
   return (redis as unknown) instanceof Cluster;
+}
+
+/**
+ * The error and, for a cluster whose every seed failed, why the last one did ("Failed to refresh slots cache." alone
+ * does not say that a seed is a standalone Redis, or refused the password).
+ */
+function describeFailure(error: Error): string {
+  const last = (error as { lastNodeError?: unknown }).lastNodeError;
+  return last instanceof Error ? `${error.message} ${last.message}` : error.message;
 }
 
 /** scheme://host:port, without the password a URL may carry. */

@@ -1,3 +1,5 @@
+import { createApp } from '../../src/app.factory';
+import { TEST_REDIS_URL } from '../support/redis';
 import { RedisClusterProcess, eventually } from '../support/redis-cluster-process';
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
 
@@ -85,5 +87,22 @@ describe('Redis Cluster: a master killed under load, then back', () => {
         .send({ code: codeIn(latestMessage(svc.emulator, to)) });
       expect(check.body).toMatchObject({ valid: true, status: 'approved' });
     }
+  });
+});
+
+describe('cluster mode at startup', () => {
+  it('says why when a seed is a standalone Redis, and which variable to check', async () => {
+    const { hostname, port } = new URL(TEST_REDIS_URL);
+    const boot = createApp({
+      NODE_ENV: 'test',
+      REDIS_CLUSTER_NODES: `${hostname}:${port || '6379'}`,
+      OTP_HASH_SECRET: 'x'.repeat(32),
+      NOTIFY_CONFIGURATION_ID: 'otp-config',
+      NOTIFY_ENDPOINT: 'http://127.0.0.1:9',
+      LOG_LEVEL: 'silent',
+    });
+    await expect(boot).rejects.toThrow(
+      /unreachable at startup \(.*cluster support disabled\); check REDIS_CLUSTER_NODES/,
+    );
   });
 });
