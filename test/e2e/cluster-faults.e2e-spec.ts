@@ -90,6 +90,75 @@ describe('Redis Cluster: a master killed under load, then back', () => {
   });
 });
 
+/**
+ * As ElastiCache runs a shard: a master and its replica. When the master dies the replica takes over after the node
+ * timeout; meanwhile its slots answer 503, and the service follows the new master by itself (MOVED, slot refresh).
+ */
+describe('Redis Cluster with replicas: a failover under load', () => {
+  const cluster = new RedisClusterProcess();
+  let svc: RunningService;
+
+  beforeAll(async () => {
+    await cluster.start(3, 1);
+    svc = await startService(
+      {
+        REDIS_URL: '',
+        REDIS_CLUSTER_NODES: cluster.seeds,
+        REDIS_COMMAND_TIMEOUT_MS: '300',
+        LIMIT_STARTS_PER_API_KEY_MINUTE: '1000000',
+        PUMPING_SENDS_PER_PREFIX_HOUR: '1000000',
+        PUMPING_MIN_APPROVAL_PERCENT: '0',
+        NOTIFY_SENDS_PER_SECOND: '10000',
+      },
+      'cluster-failover',
+    );
+  });
+  afterAll(async () => {
+    await svc?.close().catch(() => undefined);
+    await cluster.stop();
+  });
+
+  let counter = 0;
+  const nextNumber = () => `+1312555${String(counter++ % 10000).padStart(4, '0')}`;
+  const start = (to: string) => svc.http.post('/v1/verifications').set(auth).send({ to, channel: 'sms' });
+
+  it('answers only 201 or 503 while a replica takes over, then serves every slot again without a restart', async () => {
+    const statuses: { status: number; code?: string }[] = [];
+    let stop = false;
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!stop) {
+          const res = await start(nextNumber());
+          statuses.push({ status: res.status, code: (res.body as { code?: string }).code });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }),
+    );
+    await eventually(async () => statuses.some((s) => s.status === 201), 20_000, 'starts under load');
+    const master = await cluster.aMaster();
+    await cluster.kill(master);
+    await eventually(async () => statuses.some((s) => s.status === 503), 30_000, 'a 503 before the failover');
+    await eventually(async () => (await cluster.aMaster()) !== master, 30_000, 'a replica promoted');
+    await cluster.healthy();
+    await eventually(async () => (await svc.http.get('/health/ready')).status === 200, 30_000, 'ready again');
+    stop = true;
+    await load;
+
+    expect(statuses.filter((s) => s.status !== 201 && s.status !== 503)).toEqual([]);
+    expect(statuses.filter((s) => s.status === 503).every((s) => s.code === 'store_unavailable')).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      const to = nextNumber();
+      const created = await start(to);
+      expect(created.status).toBe(201);
+      const check = await svc.http
+        .post(`/v1/verifications/${(created.body as { id: string }).id}/check`)
+        .set(auth)
+        .send({ code: codeIn(latestMessage(svc.emulator, to)) });
+      expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+    }
+  });
+});
+
 describe('cluster mode at startup', () => {
   it('says why when a seed is a standalone Redis, and which variable to check', async () => {
     const { hostname, port } = new URL(TEST_REDIS_URL);

@@ -52,8 +52,9 @@ export class RedisClusterProcess {
     return this.nodes.map((n) => n.port);
   }
 
-  async start(masters = 3): Promise<void> {
-    for (let i = 0; i < masters; i++) {
+  /** `replicas` per master: with 1, a killed master's replica takes over (failover) after the node timeout. */
+  async start(masters = 3, replicas = 0): Promise<void> {
+    for (let i = 0; i < masters * (1 + replicas); i++) {
       const node = {
         port: await freePort(),
         busPort: await freePort(),
@@ -67,16 +68,27 @@ export class RedisClusterProcess {
       'create',
       ...this.nodes.map((n) => `127.0.0.1:${n.port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     await this.healthy();
+    // A replica that never synced with its master would not take over from it (its data counts as too old).
+    await eventually(
+      async () =>
+        (await Promise.all(this.nodes.map((n) => this.replication(n)))).filter((r) => r === 'synced')
+          .length ===
+        masters * replicas,
+      20_000,
+      'every replica in sync with its master',
+    );
   }
 
-  /** Every master answers and says cluster_state:ok. */
+  /** Every node that is up answers and says cluster_state:ok. */
   async healthy(timeoutMs = 20_000): Promise<void> {
+    const up = () =>
+      this.nodes.filter((n) => n.child && n.child.exitCode === null && n.child.signalCode === null);
     await eventually(
-      async () => (await Promise.all(this.nodes.map((n) => this.state(n)))).every((s) => s === 'ok'),
+      async () => (await Promise.all(up().map((n) => this.state(n)))).every((s) => s === 'ok'),
       timeoutMs,
       'cluster_state:ok on every master',
     );
@@ -99,9 +111,17 @@ export class RedisClusterProcess {
     return new Redis(this.nodes[index].port, '127.0.0.1', { maxRetriesPerRequest: 1 });
   }
 
+  /** The index of the master that serves slot 0 (any slot will do to pick a master to kill). */
+  async aMaster(): Promise<number> {
+    return this.ownerOf(0);
+  }
+
   /** The index of the master that serves `slot`. */
   async ownerOf(slot: number): Promise<number> {
-    const probe = this.node(0);
+    const live = this.nodes.findIndex(
+      (n) => n.child && n.child.exitCode === null && n.child.signalCode === null,
+    );
+    const probe = this.node(live);
     try {
       const ranges = await probe.cluster('SLOTS');
       const range = ranges.find(([from, to]) => slot >= from && slot <= to);
@@ -181,6 +201,25 @@ export class RedisClusterProcess {
     try {
       await probe.connect();
       return await probe.ping();
+    } finally {
+      probe.disconnect();
+    }
+  }
+
+  private async replication(node: Node): Promise<string> {
+    const probe = new Redis(node.port, '127.0.0.1', {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      const info = await probe.info('replication');
+      if (!/^role:slave/m.test(info)) return 'master';
+      return /^master_link_status:up/m.test(info) ? 'synced' : 'syncing';
+    } catch {
+      return 'unreachable';
     } finally {
       probe.disconnect();
     }
