@@ -37,9 +37,15 @@ export function IntEnv(options: {
     : stacked(Transform(toInt), ...checks);
 }
 
-/** true/false or 1/0, any case. */
-export function BoolEnv(): PropertyDecorator {
-  return stacked(Transform(toBool), IsBoolean());
+/** true/false or 1/0, any case; `optional`: unset or empty means absent. */
+export function BoolEnv(options: { optional?: boolean } = {}): PropertyDecorator {
+  return options.optional
+    ? stacked(
+        Transform((arg: { value: unknown }) => toBool({ value: emptyToUndefined(arg) })),
+        IsOptional(),
+        IsBoolean(),
+      )
+    : stacked(Transform(toBool), IsBoolean());
 }
 
 /** A variable that may be unset or empty (absent then); when set, `checks` apply, e.g. `Matches(...)`. */

@@ -43,7 +43,7 @@ describe(validateEnv.name, () => {
 
   it('refuses to start in production without Redis, a hashing secret, API keys and Notify settings', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
-      /REDIS_URL is required[\s\S]*OTP_HASH_SECRET is required[\s\S]*API_KEYS is required[\s\S]*NOTIFY_CONFIGURATION_ID is required/,
+      /REDIS_URL or REDIS_CLUSTER_NODES is required[\s\S]*OTP_HASH_SECRET is required[\s\S]*API_KEYS is required[\s\S]*NOTIFY_CONFIGURATION_ID is required/,
     );
   });
 
@@ -73,6 +73,60 @@ describe(validateEnv.name, () => {
     ['AUTO_VOICE_ON_RESEND', 'maybe'],
   ])('names the bad variable %s', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe('Redis settings', () => {
+  const secret = { OTP_HASH_SECRET: 's'.repeat(40) };
+
+  it('reads cluster seeds, TLS and credentials (ElastiCache cluster mode or Serverless)', () => {
+    const settings = new Settings(
+      validateEnv({
+        ...secret,
+        REDIS_CLUSTER_NODES: 'clustercfg.otp.abc123.use1.cache.amazonaws.com:6379,10.0.0.2:7000',
+        REDIS_TLS: 'true',
+        REDIS_USERNAME: 'otp-service',
+        REDIS_PASSWORD: 'p'.repeat(20),
+      }),
+    );
+    expect(settings.redis).toMatchObject({
+      url: undefined,
+      clusterNodes: [
+        { host: 'clustercfg.otp.abc123.use1.cache.amazonaws.com', port: 6379 },
+        { host: '10.0.0.2', port: 7000 },
+      ],
+      tls: true,
+      username: 'otp-service',
+    });
+  });
+
+  it('turns TLS on for rediss:// and off for redis:// unless REDIS_TLS says otherwise', () => {
+    expect(new Settings(validateEnv({ ...secret, REDIS_URL: 'rediss://cache:6379' })).redis.tls).toBe(true);
+    expect(new Settings(validateEnv({ ...secret, REDIS_URL: 'redis://cache:6379' })).redis.tls).toBe(false);
+    expect(new Settings(validateEnv({ ...secret, REDIS_CLUSTER_NODES: 'a:1' })).redis.tls).toBe(false);
+    expect(() => validateEnv({ ...secret, REDIS_URL: 'rediss://cache:6379', REDIS_TLS: 'false' })).toThrow(
+      /REDIS_TLS=false contradicts/,
+    );
+  });
+
+  it.each([{ REDIS_URL: 'redis://cache:6379' }, { REDIS_CLUSTER_NODES: '10.0.0.1:6379' }])(
+    'requires OTP_HASH_SECRET with %o, saying every instance must share it',
+    (redis) => {
+      expect(() => validateEnv(redis)).toThrow(
+        /OTP_HASH_SECRET is required .*every instance sharing that Redis/,
+      );
+    },
+  );
+
+  it('refuses both topologies at once, bad seeds, and Redis options without a Redis', () => {
+    expect(() => validateEnv({ ...secret, REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' })).toThrow(
+      /REDIS_URL and REDIS_CLUSTER_NODES exclude each other/,
+    );
+    expect(() => validateEnv({ ...secret, REDIS_CLUSTER_NODES: 'redis://a:1' })).toThrow(
+      /REDIS_CLUSTER_NODES/,
+    );
+    expect(() => validateEnv({ REDIS_TLS: 'true' })).toThrow(/need REDIS_URL or REDIS_CLUSTER_NODES/);
+    expect(() => validateEnv({ OUTBOX_SHARDS: '0' })).toThrow(/OUTBOX_SHARDS/);
   });
 });
 
@@ -112,7 +166,7 @@ describe('delivery events, outbox and webhook settings', () => {
       eventBridgeSecret: 'e'.repeat(32),
       autoVoiceFallback: false,
     });
-    expect(settings.outbox).toEqual({ pollMs: 1000, retryBaseMs: 2000, maxAttempts: 10 });
+    expect(settings.outbox).toEqual({ pollMs: 1000, retryBaseMs: 2000, maxAttempts: 10, shards: 16 });
   });
 
   it.each([

@@ -55,6 +55,28 @@ export class EnvironmentVariables {
   @OptionalEnv(Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }))
   REDIS_URL?: string;
 
+  /** Seeds of a Redis Cluster (ElastiCache cluster mode or Serverless): `host:port`, comma-separated. */
+  @OptionalEnv(
+    Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, {
+      message:
+        'REDIS_CLUSTER_NODES must be comma-separated host:port seeds such as 10.0.0.1:6379,10.0.0.2:6379',
+    }),
+  )
+  REDIS_CLUSTER_NODES?: string;
+
+  /** TLS to Redis; absent: on for rediss://, off otherwise. */
+  @BoolEnv({ optional: true })
+  REDIS_TLS?: boolean;
+
+  @OptionalEnv(IsString())
+  REDIS_TLS_CA_FILE?: string;
+
+  @OptionalEnv(IsString())
+  REDIS_USERNAME?: string;
+
+  @OptionalEnv(IsString())
+  REDIS_PASSWORD?: string;
+
   @Matches(/^[A-Za-z0-9:_-]{0,64}$/, {
     message: 'REDIS_KEY_PREFIX may hold letters, digits, ":", "_" and "-" only',
   })
@@ -195,6 +217,10 @@ export class EnvironmentVariables {
   @IntEnv({ min: 1, max: 50 })
   OUTBOX_MAX_ATTEMPTS = 10;
 
+  /** Hash tags the outbox is spread over (one cluster slot each); every instance polls them all in turn. */
+  @IntEnv({ min: 1, max: 256 })
+  OUTBOX_SHARDS = 16;
+
   @IntEnv({ min: 1, max: 10000, optional: true })
   NOTIFY_SENDS_PER_SECOND?: number;
 
@@ -247,14 +273,48 @@ function sandboxMode(raw: Record<string, unknown>): boolean {
 function productionProblems(env: EnvironmentVariables): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const missing: string[] = [];
-  if (!env.REDIS_URL)
-    missing.push('REDIS_URL is required in production (the in-process store is single-instance)');
-  if (!env.OTP_HASH_SECRET) missing.push('OTP_HASH_SECRET is required in production');
+  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES)
+    missing.push(
+      'REDIS_URL or REDIS_CLUSTER_NODES is required in production (the in-process store is single-instance)',
+    );
+  if (!env.OTP_HASH_SECRET && !usesRedis(env)) missing.push('OTP_HASH_SECRET is required in production');
   if (!env.API_KEYS) missing.push('API_KEYS is required in production');
   if (!env.NOTIFY_CONFIGURATION_ID) missing.push('NOTIFY_CONFIGURATION_ID is required in production');
   if (env.WEBHOOKS?.split(',').some((entry) => entry.includes('=http://')))
     missing.push('WEBHOOKS URLs must use https in production');
   return missing;
+}
+
+function usesRedis(env: EnvironmentVariables): boolean {
+  return Boolean(env.REDIS_URL || env.REDIS_CLUSTER_NODES);
+}
+
+/**
+ * The rules of a shared Redis. Verification ids, hash tags (so cluster slots), limit keys and code hashes all derive
+ * from OTP_HASH_SECRET, so instances with different secrets (or a random one each) would count limits apart and
+ * could not check each other's codes.
+ */
+function redisProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES)
+    problems.push(
+      'REDIS_URL and REDIS_CLUSTER_NODES exclude each other: set one (cluster mode: REDIS_CLUSTER_NODES)',
+    );
+  if (env.REDIS_URL?.startsWith('rediss://') && env.REDIS_TLS === false)
+    problems.push('REDIS_TLS=false contradicts a rediss:// REDIS_URL');
+  if (usesRedis(env) && !env.OTP_HASH_SECRET)
+    problems.push(
+      'OTP_HASH_SECRET is required with REDIS_URL or REDIS_CLUSTER_NODES, and every instance sharing that Redis must ' +
+        'use the same value: verification ids, cluster hash tags, rate-limit keys and code hashes derive from it',
+    );
+  if (
+    !usesRedis(env) &&
+    (env.REDIS_TLS !== undefined || env.REDIS_TLS_CA_FILE || env.REDIS_USERNAME || env.REDIS_PASSWORD)
+  )
+    problems.push(
+      'REDIS_TLS, REDIS_TLS_CA_FILE, REDIS_USERNAME and REDIS_PASSWORD need REDIS_URL or REDIS_CLUSTER_NODES',
+    );
+  return problems;
 }
 
 /** `ConfigModule.forRoot({ validate })`: fails fast with a message naming every bad variable. */
@@ -270,7 +330,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const problems = validateSync(env, { skipMissingProperties: false, whitelist: true }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
   );
-  problems.push(...productionProblems(env));
+  problems.push(...redisProblems(env), ...productionProblems(env));
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return env;
 }

@@ -8,6 +8,18 @@ export interface WebhookEndpoint {
   secret: string;
 }
 
+export interface RedisConnectionSettings {
+  url?: string;
+  clusterNodes?: { host: string; port: number }[];
+  /** TLS on: REDIS_TLS, else a rediss:// URL. */
+  tls: boolean;
+  tlsCaFile?: string;
+  username?: string;
+  password?: string;
+  keyPrefix: string;
+  commandTimeoutMs: number;
+}
+
 export interface ApiKeyEntry {
   name: string;
   sha256: Buffer;
@@ -30,7 +42,8 @@ export class Settings {
     /** On SIGTERM, how long readiness answers 503 while requests are still served, before the server closes. */
     shutdownDrainMs: number;
   };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
+  /** Where the store is: `url` (one node), `clusterNodes` (Redis Cluster seeds), or neither (the embedded store). */
+  readonly redis: RedisConnectionSettings;
   readonly auth: { apiKeys: ApiKeyEntry[]; sandboxKey: boolean };
   readonly otp: {
     hashSecret: Buffer;
@@ -92,7 +105,7 @@ export class Settings {
     autoVoiceFallback: boolean;
   };
   /** The durable outbox (src/outbox): feedback, webhooks, fallbacks and expiry checks. */
-  readonly outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number };
+  readonly outbox: { pollMs: number; retryBaseMs: number; maxAttempts: number; shards: number };
   /** Status webhooks per API client (src/webhooks). */
   readonly webhooks: { endpoints: WebhookEndpoint[] };
 
@@ -110,6 +123,14 @@ export class Settings {
     };
     this.redis = {
       url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES?.split(',').map((seed) => {
+        const at = seed.lastIndexOf(':');
+        return { host: seed.slice(0, at), port: Number(seed.slice(at + 1)) };
+      }),
+      tls: env.REDIS_TLS ?? Boolean(env.REDIS_URL?.startsWith('rediss://')),
+      tlsCaFile: env.REDIS_TLS_CA_FILE,
+      username: env.REDIS_USERNAME,
+      password: env.REDIS_PASSWORD,
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     };
@@ -182,6 +203,7 @@ export class Settings {
       pollMs: env.OUTBOX_POLL_MS,
       retryBaseMs: env.OUTBOX_RETRY_BASE_MS,
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      shards: env.OUTBOX_SHARDS,
     };
     this.webhooks = {
       endpoints: (env.WEBHOOKS ?? '')

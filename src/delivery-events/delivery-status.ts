@@ -57,6 +57,8 @@ export interface DeliveryEvent {
   isFinal: boolean;
   messageId: string;
   description?: string;
+  /** The destination number, when the record names it (SNS records do, EventBridge details do not). */
+  to?: string;
   /** The Context sent with the message; ours holds `verificationId`. */
   context: Record<string, string>;
 }
@@ -97,6 +99,8 @@ export function parseDeliveryEvent(input: unknown): ParsedEvent {
       isFinal: typeof isFinal === 'boolean' ? isFinal : isFinal === 'true' || status !== 'pending',
       messageId,
       description: typeof description === 'string' ? description.slice(0, 256) : undefined,
+      ...(typeof record.destinationPhoneNumber === 'string' &&
+        /^\+[1-9]\d{1,14}$/.test(record.destinationPhoneNumber) && { to: record.destinationPhoneNumber }),
       context: stringMap(record.context),
     },
   };

@@ -50,7 +50,7 @@ export class RecordDeliveryEvent {
   private async verificationIdOf(event: DeliveryEvent): Promise<string | null> {
     const fromContext = event.context.verificationId;
     if (fromContext !== undefined && VerificationKeys.isId(fromContext)) return fromContext;
-    return this.store.verificationIdFor(event.messageId);
+    return this.store.verificationIdFor(event.messageId, event.to);
   }
 
   private async afterFailure(

@@ -13,8 +13,8 @@ import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
 import { problemBody } from '../api/problem-table';
 import { Metrics } from '../metrics/metrics';
-import { isEmbeddedRedis } from '../redis/embedded-redis';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { redisReadiness } from './redis-readiness';
 
 /** Liveness says the process serves; readiness says it can do its job: Redis answers and Notify's configuration is ACTIVE. */
 const PROBE_OK = {
@@ -88,13 +88,8 @@ export class HealthController {
 
   private async redisUp() {
     const indicator = this.indicators.check('redis');
-    if (isEmbeddedRedis(this.redis)) return indicator.up({ store: 'in-process' });
-    try {
-      await this.redis.ping();
-      return indicator.up();
-    } catch {
-      return indicator.down({ message: 'Redis does not answer' });
-    }
+    const readiness = await redisReadiness(this.redis);
+    return readiness.up ? indicator.up(readiness.details) : indicator.down(readiness.details);
   }
 
   /** Cached by the catalog (5 minutes), so probes do not call AWS each time. */

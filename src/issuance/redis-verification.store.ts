@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { LuaScripts } from '../redis/lua-scripts';
 import {
@@ -21,6 +22,9 @@ import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } 
 import { storeCall } from '../redis/store-errors';
 
 type Reply = string[];
+
+/** Concurrent starts for one number each move its pending index; a start rereads it at most this often. */
+const MAX_CREATE_ATTEMPTS = 10;
 type ScriptName =
   | 'create'
   | 'reserve-attempt'
@@ -32,13 +36,13 @@ type ScriptName =
   | 'cancel'
   | 'record-delivery';
 const SCRIPT_KEYS: Record<ScriptName, number> = {
-  create: 3,
+  create: 6,
   'reserve-attempt': 3,
   approve: 3,
   reject: 4,
   'claim-resend': 1,
   'release-resend': 1,
-  'commit-resend': 3,
+  'commit-resend': 4,
   cancel: 3,
   'record-delivery': 1,
 };
@@ -108,6 +112,7 @@ function fromFields(id: string, h: Record<string, string>): VerificationRecord {
 }
 
 export class RedisVerificationStore extends VerificationStore {
+  private readonly logger = new Logger(RedisVerificationStore.name);
   private readonly scripts: LuaScripts<ScriptName>;
 
   constructor(
@@ -123,27 +128,50 @@ export class RedisVerificationStore extends VerificationStore {
     return this.scripts.run<Reply>(name, keys, args);
   }
 
+  /**
+   * Two steps, as a script may touch only the keys it is given: read which verification is pending for the number,
+   * then run the script with that one's keys. The script refuses if the index changed in between (a concurrent start
+   * for the number), and the read is done again.
+   */
   async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a verification must expire in the future');
-    const reply = await this.run(
-      'create',
-      [this.keys.record(id), this.keys.codeHash(id), index],
-      [
-        id,
-        '',
-        codeHash,
-        codeTtl,
-        codeTtl + this.policy.retentionMs,
-        now,
-        this.policy.retentionMs,
-        ...toFields(record),
-      ],
+    const fields = toFields(record);
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+      const current = (await storeCall(this.redis.get(index))) ?? '';
+      // Only an id of this number's tag names keys of this slot; anything else is overwritten, not finished.
+      const previous =
+        VerificationKeys.isId(current) && current.slice(2, 6) === id.slice(2, 6) ? current : id;
+      const reply = await this.run(
+        'create',
+        [
+          this.keys.record(id),
+          this.keys.codeHash(id),
+          index,
+          this.keys.record(previous),
+          this.keys.codeHash(previous),
+          this.keys.messageIndex(to, record.messageId),
+        ],
+        [
+          id,
+          current,
+          codeHash,
+          codeTtl,
+          codeTtl + this.policy.retentionMs,
+          now,
+          this.policy.retentionMs,
+          ...fields,
+        ],
+      );
+      if (reply[0] !== 'created') continue;
+      await this.writeLookup(record.messageId, id, codeTtl + this.policy.retentionMs);
+      return { kind: 'created', replacedId: reply[1] || undefined };
+    }
+    throw new Error(
+      `the pending verification of a number changed ${MAX_CREATE_ATTEMPTS} times during one start`,
     );
-    await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs);
-    return { kind: 'created', replacedId: reply[1] || undefined };
   }
 
   async get(id: string): Promise<VerificationRecord | null> {
@@ -249,18 +277,22 @@ export class RedisVerificationStore extends VerificationStore {
     };
     const codeTtl = code.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
-    const r = await this.run('commit-resend', this.lifecycleKeys(ref), [
-      ref.id,
-      code.hash,
-      codeTtl,
-      JSON.stringify(send),
-      code.messageId,
-      code.expiresAt,
-      codeTtl + this.policy.retentionMs,
-      now,
-    ]);
+    const r = await this.run(
+      'commit-resend',
+      [...this.lifecycleKeys(ref), this.keys.messageIndex(ref.to, code.messageId)],
+      [
+        ref.id,
+        code.hash,
+        codeTtl,
+        JSON.stringify(send),
+        code.messageId,
+        code.expiresAt,
+        codeTtl + this.policy.retentionMs,
+        now,
+      ],
+    );
     if (r[0] !== 'committed') return { kind: 'finished', status: r[1] as VerificationStatus };
-    await this.indexMessage(code.messageId, ref.id, codeTtl + this.policy.retentionMs);
+    await this.writeLookup(code.messageId, ref.id, codeTtl + this.policy.retentionMs);
     return { kind: 'committed' };
   }
 
@@ -304,12 +336,24 @@ export class RedisVerificationStore extends VerificationStore {
     return r[0] === 'stale' ? { kind: 'stale' } : { kind: 'unknown' };
   }
 
-  async verificationIdFor(messageId: string): Promise<string | null> {
-    return storeCall(this.redis.get(this.keys.messageIndex(messageId)));
+  async verificationIdFor(messageId: string, to?: string): Promise<string | null> {
+    const inSlot =
+      to === undefined ? null : await storeCall(this.redis.get(this.keys.messageIndex(to, messageId)));
+    return inSlot ?? storeCall(this.redis.get(this.keys.messageLookup(messageId)));
   }
 
-  /** Lives as long as the record; written after the script, as its key is in another slot. */
-  private async indexMessage(messageId: string, id: string, ttlMs: number): Promise<void> {
-    await storeCall(this.redis.set(this.keys.messageIndex(messageId), id, 'PX', ttlMs));
+  /**
+   * The message-id lookup of another slot, for events that name only the message id. Written after the record, and
+   * never failing the send that went out: if it cannot be written, only such events of this message go unmatched.
+   */
+  private async writeLookup(messageId: string, id: string, ttlMs: number): Promise<void> {
+    try {
+      await this.redis.set(this.keys.messageLookup(messageId), id, 'PX', ttlMs);
+    } catch (error) {
+      this.logger.warn(
+        { verificationId: id, err: error instanceof Error ? error.message : String(error) },
+        'Message id lookup not written: delivery events naming only this message id will not find it',
+      );
+    }
   }
 }

@@ -10,6 +10,7 @@ describe(VerificationKeys.name, () => {
       keys.codeHash(id),
       keys.pending('acme', 'login', '+12065550100'),
       keys.failedChecks('acme', '+12065550100'),
+      keys.messageIndex('+12065550100', 'msg-1'),
     ].map((k) => /\{([0-9a-f]{4})\}/.exec(k)?.[1]);
     expect(new Set(tags).size).toBe(1);
     expect(tags[0]).toBe(keys.tagOf('+12065550100'));

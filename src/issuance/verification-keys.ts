@@ -37,12 +37,23 @@ export class VerificationKeys {
   }
 
   /**
-   * Message id -> verification id, for delivery events without our Context. A message id alone does not tell the
-   * number's tag, so this key has a tag of its own and is written beside the record, not by its scripts.
+   * Message id -> verification id, for delivery events without our Context, in two keys. `messageIndex` shares the
+   * number's hash tag, so the record's own scripts write it in the same step as the send they record; it is found
+   * when the event names the number (an SNS record's `destinationPhoneNumber`). An EventBridge event names neither
+   * number nor Context, only the message id, so `messageLookup` has a tag of the message id's own and is written
+   * beside the record (best effort: its failure never fails a send that went out).
    */
-  messageIndex(messageId: string): string {
-    const digest = createHmac('sha256', this.secret).update(`message:${messageId}`).digest('hex');
-    return `m:{${digest.slice(0, 4)}}:${digest.slice(4, 36)}`;
+  messageIndex(to: string, messageId: string): string {
+    return `m:{${this.tagOf(to)}}:${this.messageDigest(messageId)}`;
+  }
+
+  messageLookup(messageId: string): string {
+    const digest = this.messageDigest(messageId);
+    return `m:{${digest.slice(0, 4)}}:${digest}`;
+  }
+
+  private messageDigest(messageId: string): string {
+    return createHmac('sha256', this.secret).update(`message:${messageId}`).digest('hex').slice(0, 32);
   }
 
   /**

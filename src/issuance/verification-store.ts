@@ -85,8 +85,8 @@ export abstract class VerificationStore {
    * report never replaces a final one, and an older one never replaces a newer one of the same finality.
    */
   abstract recordDelivery(id: string, messageId: string, report: DeliveryReport): Promise<DeliveryOutcome>;
-  /** The verification a message belongs to, for delivery events whose Context was lost. */
-  abstract verificationIdFor(messageId: string): Promise<string | null>;
+  /** The verification a message belongs to, for delivery events without Context; `to` when the event names it. */
+  abstract verificationIdFor(messageId: string, to?: string): Promise<string | null>;
 }
 
 export interface ResendOptions {

@@ -51,8 +51,8 @@ class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     { provide: Clock, useClass: SystemClock },
     {
       provide: OutboxStore,
-      inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis) => new RedisOutboxStore(redis),
+      inject: [REDIS_CLIENT, Settings],
+      useFactory: (redis: Redis, settings: Settings) => new RedisOutboxStore(redis, settings.outbox.shards),
     },
     {
       provide: Outbox,

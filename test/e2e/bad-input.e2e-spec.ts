@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { dumpPrefix, TEST_REDIS_URL, withoutNotifyCapacity } from '../support/redis';
+import { dumpPrefix, testRedis, withoutNotifyCapacity } from '../support/redis';
 import { auth, RunningService, startService } from '../support/service';
 
 describe('bad input gets a 4xx problem naming the field, never a 500, and writes nothing', () => {
@@ -8,7 +8,7 @@ describe('bad input gets a 4xx problem naming the field, never a 500, and writes
 
   beforeAll(async () => {
     svc = await startService({ BODY_LIMIT_BYTES: '4096' }, 'bad-input');
-    redis = new Redis(TEST_REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { NotifyEmulator, PENDING_CONFIGURATION_ID } from '@app/notify-emulator';
 import { createApp } from '../../src/app.factory';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedisEnv, uniquePrefix } from '../support/redis';
 import { RunningService, startService } from '../support/service';
 
 describe('health probes', () => {
@@ -42,7 +42,7 @@ describe('readiness with a Notify configuration that is not ACTIVE (AWS mode aga
       NODE_ENV: 'test',
       NOTIFY_CONFIGURATION_ID: PENDING_CONFIGURATION_ID,
       NOTIFY_ENDPOINT: endpoint,
-      REDIS_URL: TEST_REDIS_URL,
+      ...testRedisEnv(),
       REDIS_KEY_PREFIX: prefix,
       API_KEYS: 'acme:' + 'a'.repeat(64),
       OTP_HASH_SECRET: 'x'.repeat(32),

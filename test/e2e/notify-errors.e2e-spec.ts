@@ -1,11 +1,5 @@
 import { NotifyEmulator, PENDING_CONFIGURATION_ID, SMS_ONLY_CONFIGURATION_ID } from '@app/notify-emulator';
-import {
-  deletePrefix,
-  dumpPrefix,
-  TEST_REDIS_URL,
-  uniquePrefix,
-  withoutNotifyCapacity,
-} from '../support/redis';
+import { deletePrefix, dumpPrefix, testRedis, uniquePrefix, withoutNotifyCapacity } from '../support/redis';
 import { auth, AWS_MODE_API_KEY, RunningService, startService, withAwsModeApp } from '../support/service';
 import TestAgent from 'supertest/lib/agent';
 import Redis from 'ioredis';
@@ -19,7 +13,7 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
       { NOTIFY_TIMEOUT_MS: '300', NOTIFY_MAX_ATTEMPTS: '2', ALLOWED_COUNTRIES: 'US,NZ' },
       'notify-errors',
     );
-    redis = new Redis(TEST_REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

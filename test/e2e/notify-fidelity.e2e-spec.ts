@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import TestAgent from 'supertest/lib/agent';
 import { ENGLISH_TEMPLATE_ID, NotifyEmulator } from '@app/notify-emulator';
-import { dumpPrefix, TEST_REDIS_URL, uniquePrefix, withoutNotifyCapacity } from '../support/redis';
+import { dumpPrefix, testRedis, uniquePrefix, withoutNotifyCapacity } from '../support/redis';
 import { auth, AWS_MODE_API_KEY, RunningService, startService, withAwsModeApp } from '../support/service';
 
 /**
@@ -17,7 +17,7 @@ describe('requests Notify would reject are a 400 naming the field, before anythi
 
   beforeAll(async () => {
     svc = await startService({}, 'notify-fidelity');
-    redis = new Redis(TEST_REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter } from '../../src/app.factory';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedisEnv, uniquePrefix } from '../support/redis';
 
 interface Operation {
   tags?: string[];
@@ -23,8 +23,9 @@ describe('OpenAPI document at /docs-json and Swagger UI at /docs', () => {
   beforeAll(async () => {
     const env = {
       NODE_ENV: 'test',
-      REDIS_URL: TEST_REDIS_URL,
+      ...testRedisEnv(),
       REDIS_KEY_PREFIX: prefix,
+      OTP_HASH_SECRET: 'x'.repeat(32),
       LOG_LEVEL: 'silent',
     };
     const adapter = createAdapter(env);

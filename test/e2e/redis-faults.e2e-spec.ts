@@ -131,6 +131,7 @@ describe('startup with Redis unreachable', () => {
     const boot = createApp({
       NODE_ENV: 'test',
       REDIS_URL: `redis://:hunter2-password@127.0.0.1:${port}`,
+      OTP_HASH_SECRET: 'x'.repeat(32),
       // Not sandbox mode: no in-process emulator gets started by a boot that then fails.
       NOTIFY_CONFIGURATION_ID: 'otp-config',
       NOTIFY_ENDPOINT: 'http://127.0.0.1:9',

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { dumpPrefix, TEST_REDIS_URL } from '../support/redis';
+import { dumpPrefix, testRedis } from '../support/redis';
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
 
 describe('a code never leaves the message that carries it', () => {
@@ -8,7 +8,7 @@ describe('a code never leaves the message that carries it', () => {
 
   beforeAll(async () => {
     svc = await startService({ RESEND_COOLDOWN_SECONDS: '0', LOG_LEVEL: 'trace' }, 'secrets');
-    redis = new Redis(TEST_REDIS_URL);
+    redis = testRedis();
   });
   afterAll(async () => {
     redis.disconnect();

@@ -8,7 +8,7 @@ import { StorePolicy, VerificationStore } from '../../src/issuance/verification-
 import { CheckCode } from '../../src/verification/check-code';
 import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
 import { RecordingEvents } from '../support/recording-events';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { pendingRecord } from './verification-store.contract';
 
 /** The real hasher, counting how many codes it actually compared. */
@@ -56,7 +56,7 @@ describe.each([
 
   beforeAll(() => {
     if (kind === 'redis') {
-      redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+      redis = testRedis({ keyPrefix: prefix });
       store = new RedisVerificationStore(redis, keys, policy);
     } else {
       store = new RedisVerificationStore(createEmbeddedRedis('otp:'), keys, policy);

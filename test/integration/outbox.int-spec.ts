@@ -5,14 +5,14 @@ import { JobResult, Outbox, OutboxSettings } from '../../src/outbox/outbox';
 import { OutboxStore } from '../../src/outbox/outbox-store';
 import { RedisOutboxStore } from '../../src/outbox/redis-outbox.store';
 import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 
 const LEASE = 60_000;
 const connections: Redis[] = [];
 const prefixes: string[] = [];
 
 function redisStore(prefix = uniquePrefix('outbox')): RedisOutboxStore {
-  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  const redis = testRedis({ keyPrefix: prefix });
   connections.push(redis);
   prefixes.push(prefix);
   return new RedisOutboxStore(redis);
@@ -150,5 +150,51 @@ describe(Outbox.name, () => {
     });
     await after.idle();
     expect(seen).toEqual([{ ok: true }]);
+  });
+});
+
+describe(`${RedisOutboxStore.name} shards`, () => {
+  const t0 = Date.now();
+
+  it('spreads jobs over its shards, and claims from every one of them with a small batch in turn', async () => {
+    const store = redisStore();
+    for (let n = 0; n < 40; n++) await store.enqueue({ type: 's', payload: { n } }, t0);
+    const shards = new Set<string>();
+    const claimed: number[] = [];
+    for (let poll = 0; poll < 20; poll++) {
+      for (const job of await store.claim(t0, 2, LEASE)) {
+        shards.add(job.id.split('.')[0]);
+        claimed.push((job.payload as { n: number }).n);
+        expect(await store.complete(job)).toBe(true);
+      }
+    }
+    expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    expect(shards.size).toBeGreaterThan(8);
+    expect(await store.depth()).toBe(0);
+  });
+
+  it('still works off jobs of the layout before shards (one {outbox} tag)', async () => {
+    const prefix = uniquePrefix('outbox-legacy');
+    const store = redisStore(prefix);
+    const raw = testRedis({ keyPrefix: prefix });
+    connections.push(raw);
+    await raw.hset(
+      'ob:{outbox}:j:0123abcd',
+      'type',
+      'old',
+      'payload',
+      '{"n":7}',
+      'attempts',
+      '0',
+      'lease',
+      '',
+    );
+    await raw.zadd('ob:{outbox}:due', t0, '0123abcd');
+    expect(await store.depth()).toBe(1);
+    const [job] = await store.claim(t0, 10, LEASE);
+    expect(job).toMatchObject({ id: '0123abcd', type: 'old', payload: { n: 7 }, attempts: 1 });
+    expect(await store.complete(job)).toBe(true);
+    expect(await store.depth()).toBe(0);
+    expect(await raw.exists('ob:{outbox}:j:0123abcd')).toBe(0);
   });
 });

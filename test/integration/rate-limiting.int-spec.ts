@@ -11,8 +11,7 @@ import { RecordingEvents } from '../support/recording-events';
 import { createRateLimits } from '../../src/rate-limiting/rate-limiting.module';
 import { RateLimits } from '../../src/rate-limiting/rate-limits';
 import { RedisTokenBucket } from '../../src/rate-limiting/token-bucket';
-import { connectRedis } from '../../src/redis/redis.module';
-import { deletePrefix, dumpPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { connectTestRedis, deletePrefix, dumpPrefix, uniquePrefix } from '../support/redis';
 
 /** Starts at the real time, so that Redis TTLs stay meaningful; moved by hand to cross windows. */
 class ManualClock extends Clock {
@@ -35,7 +34,7 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
   const clients: Redis[] = [];
 
   async function connect(keyPrefix = prefix): Promise<Redis> {
-    const redis = await connectRedis(TEST_REDIS_URL, { keyPrefix, commandTimeoutMs: 1000 });
+    const redis = await connectTestRedis({ keyPrefix, commandTimeoutMs: 1000 });
     clients.push(redis);
     return redis;
   }
@@ -193,18 +192,25 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
       const b = await connect();
       const buckets = [new RedisTokenBucket(a), new RedisTokenBucket(b)];
       const spec = { ratePerSecond: 10, burst: 10, maxWaitMs: 2000 };
+      // Load the script on the bucket's node first (a key of the same slot), so NOSCRIPT round trips do not spread
+      // the burst.
+      await Promise.all(buckets.map((bucket) => bucket.reserve('rl:notify-bucket:{shared}:warm-up', spec)));
+      const started = Date.now();
       const reservations = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => buckets[i % 2].reserve('rl:notify-bucket:shared', spec)),
+        Array.from({ length: 40 }, (_, i) => buckets[i % 2].reserve('rl:notify-bucket:{shared}', spec)),
       );
+      // The bucket refills while the 40 calls are served (one token per 100 ms): on a busy machine or a cluster
+      // that takes a few hundred ms.
+      const refilled = Math.ceil((Date.now() - started) / 100);
       const granted = reservations.filter((r) => r.kind === 'granted').map((r) => r.waitMs);
       expect(granted.length).toBeGreaterThanOrEqual(29);
-      expect(granted.length).toBeLessThanOrEqual(31);
+      expect(granted.length).toBeLessThanOrEqual(31 + refilled);
       expect(granted.filter((w) => w === 0).length).toBeGreaterThanOrEqual(10);
       const sorted = [...granted].sort((x, y) => x - y);
       // Within each second, no more than the rate (plus the burst at the start).
       for (let second = 1; second <= 2; second++) {
         const inSecond = sorted.filter((w) => w > (second - 1) * 1000 && w <= second * 1000).length;
-        expect(inSecond).toBeLessThanOrEqual(11);
+        expect(inSecond).toBeLessThanOrEqual(11 + refilled);
       }
       expect(reservations.filter((r) => r.kind === 'refused').every((r) => r.waitMs > 2000)).toBe(true);
     });

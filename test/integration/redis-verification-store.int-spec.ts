@@ -4,30 +4,26 @@ import Redis from 'ioredis';
 import { RedisVerificationStore } from '../../src/issuance/redis-verification.store';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
 import { StorePolicy } from '../../src/issuance/verification-store';
+import { deletePrefix, dumpPrefix, flushScripts, testRedis } from '../support/redis';
 import { pendingRecord, verificationStoreContract } from './verification-store.contract';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test:${randomUUID()}:`;
 const keys = new VerificationKeys(randomBytes(32));
 let redis: Redis;
 
 beforeAll(() => {
-  redis = new Redis(url, { keyPrefix: prefix });
+  redis = testRedis({ keyPrefix: prefix });
 });
 
 afterAll(async () => {
-  // SCAN patterns and the names it returns carry no automatic prefix; DEL would add it again.
-  for await (const names of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<
-    string[]
-  >) {
-    if (names.length > 0) await redis.del(...names.map((name) => name.slice(prefix.length)));
-  }
+  await deletePrefix(prefix);
   await redis.quit();
 });
 
 verificationStoreContract(RedisVerificationStore.name, async (policy) => ({
   store: new RedisVerificationStore(redis, keys, policy),
   keys,
+  redis,
   cleanup: async () => undefined,
 }));
 
@@ -102,7 +98,7 @@ describe(`${RedisVerificationStore.name} on Redis`, () => {
     });
     await store.reject(record, Date.now());
 
-    expect(await redis.script('FLUSH')).toBe('OK');
+    await flushScripts(redis);
 
     expect(await store.reserveAttempt(record, Date.now())).toMatchObject({
       kind: 'reserved',
@@ -129,16 +125,9 @@ describe(`${RedisVerificationStore.name} on Redis`, () => {
     expect(await argon2.verify(reserved.hash, second, { secret })).toBe(true);
 
     const stored: string[] = [];
-    for await (const names of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<
-      string[]
-    >) {
-      for (const name of names) {
-        const key = name.slice(prefix.length);
-        const type = await redis.type(key);
-        if (type === 'hash') stored.push(name, ...Object.entries(await redis.hgetall(key)).flat());
-        else if (type === 'string') stored.push(name, (await redis.get(key)) ?? '');
-        else if (type !== 'none') throw new Error(`unexpected ${type} at ${name}`);
-      }
+    for (const [name, value] of await dumpPrefix(redis, prefix)) {
+      const fields = value.startsWith('{') ? (JSON.parse(value) as Record<string, string>) : undefined;
+      stored.push(name, ...(fields ? Object.entries(fields).flat() : [value]));
     }
 
     expect(stored).toContain(hash);

@@ -8,7 +8,7 @@ import { HandleSnsMessage } from '../../src/delivery-events/handle-sns-message';
 import { RecordDeliveryEvent } from '../../src/delivery-events/record-delivery-event';
 import { RedisReplayGuard } from '../../src/delivery-events/replay-guard';
 import { SnsFetcher, SnsVerifier } from '../../src/delivery-events/sns-verifier';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 
 /** Serves whatever it is given, for any URL: the verifier's host check must not depend on the fetcher. */
 class PermissiveFetcher extends SnsFetcher {
@@ -54,7 +54,7 @@ describe('SNS messages: signature, topic, certificate host, SubscribeURL, replay
 
   beforeAll(() => {
     Logger.overrideLogger(false);
-    redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+    redis = testRedis({ keyPrefix: prefix });
   });
   afterAll(async () => {
     await redis.quit();

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { DeliveryStatus, VerificationRecord } from '../../src/core/verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
 import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
@@ -5,6 +6,8 @@ import { StorePolicy, VerificationStore } from '../../src/issuance/verification-
 export interface StoreUnderTest {
   store: VerificationStore;
   keys: VerificationKeys;
+  /** The connection under the store, for what a test must do beside it. */
+  redis: Redis;
   cleanup: () => Promise<void>;
 }
 
@@ -686,7 +689,11 @@ export function verificationStoreContract(
         const unknownId = subject.keys.newId(record.to);
         expect(await subject.store.recordDelivery(unknownId, 'msg-1', r)).toEqual({ kind: 'unknown' });
         expect(await subject.store.verificationIdFor('msg-2')).toBe(record.id);
+        // The index in the record's own slot, written by the record's script, found when the event names the number.
+        await subject.redis.del(subject.keys.messageLookup('msg-2'));
+        expect(await subject.store.verificationIdFor('msg-2', record.to)).toBe(record.id);
         expect(await subject.store.verificationIdFor('msg-unknown')).toBeNull();
+        expect(await subject.store.verificationIdFor('msg-unknown', record.to)).toBeNull();
 
         const now = Date.now();
         const code = {

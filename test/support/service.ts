@@ -12,7 +12,7 @@ import { configureApp, createAdapter, createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { SANDBOX_EMULATOR } from '../../src/sandbox/sandbox-emulator.module';
 import { Outbox } from '../../src/outbox/outbox';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis';
+import { deletePrefix, testRedisEnv, uniquePrefix } from './redis';
 
 /** A clock the test moves by hand; it starts at the real time so Redis TTLs stay meaningful. */
 export class ManualClock extends Clock {
@@ -79,7 +79,10 @@ export async function startService(
   const fullEnv = {
     ...PRODUCTION_LIMITS,
     NODE_ENV: 'test',
-    REDIS_URL: TEST_REDIS_URL,
+    // A test that names its own Redis (or none: the embedded store) leaves the test topology out.
+    ...('REDIS_URL' in env || 'REDIS_CLUSTER_NODES' in env
+      ? { REDIS_URL: '', REDIS_CLUSTER_NODES: '' }
+      : testRedisEnv()),
     REDIS_KEY_PREFIX: prefix,
     OTP_HASH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123',
     ARGON2_MEMORY_KIB: '4096',
@@ -153,7 +156,7 @@ export async function withAwsModeApp(
     NODE_ENV: 'test',
     NOTIFY_CONFIGURATION_ID: configurationId,
     NOTIFY_ENDPOINT: emulator.endpoint,
-    REDIS_URL: TEST_REDIS_URL,
+    ...testRedisEnv(),
     REDIS_KEY_PREFIX: prefix,
     API_KEYS: 'acme:' + createHash('sha256').update(AWS_MODE_API_KEY).digest('hex'),
     OTP_HASH_SECRET: 'x'.repeat(32),

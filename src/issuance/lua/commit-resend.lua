@@ -1,7 +1,8 @@
 -- Installs the code of a resend: it replaces the previous code (new hash, next code version) and gets a fresh
 -- lifetime. If the verification finished while the message was on its way, nothing changes. The send attempt is
--- appended to the `sends` JSON array as text (no JSON library needed), and indexed by its message id.
--- KEYS: 1 record, 2 code hash, 3 pending index
+-- appended to the `sends` JSON array as text (no JSON library needed), and indexed by its message id (in the record
+-- and in the message index, which shares the record's slot).
+-- KEYS: 1 record, 2 code hash, 3 pending index, 4 message index
 -- ARGV: 1 id, 2 code hash, 3 code ttl ms, 4 send attempt JSON, 5 message id, 6 expires at ms, 7 record ttl ms,
 --       8 now ms
 local r = redis.call('HMGET', KEYS[1], 'status', 'sends', 'expiresAt')
@@ -16,5 +17,6 @@ redis.call('HSET', KEYS[1], 'sends', sends, 'send:' .. ARGV[5], tostring(index),
 redis.call('HINCRBY', KEYS[1], 'codeVersion', 1)
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[7])
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
 return {'committed'}

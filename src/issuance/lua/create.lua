@@ -1,18 +1,18 @@
--- Stores a verification whose first code was sent, and makes it the pending one for (client, purpose, number).
--- A previous pending verification there is canceled in the same step: one number has at most one live code per
--- client and purpose. The previous verification's keys are derived from KEYS[1] and KEYS[2] by swapping the id:
--- its id carries the same hash tag (same number), so they live in the same cluster slot.
--- KEYS: 1 record, 2 code hash, 3 pending index
--- ARGV: 1 id, 2 (unused), 3 code hash, 4 code ttl ms, 5 record ttl ms, 6 now ms, 7 retention ms,
---       8.. record field/value pairs
+-- Stores a verification whose first code was sent, indexes its message id, and makes it the pending one for
+-- (client, purpose, number). A previous pending verification there is canceled in the same step: one number has at
+-- most one live code per client and purpose. The caller read the pending index first and passes the previous
+-- verification's keys (its id has the same hash tag: same number, same slot); if the index changed since, nothing is
+-- written and the caller reads it again. Without a previous verification KEYS 4 and 5 are KEYS 1 and 2 again.
+-- KEYS: 1 record, 2 code hash, 3 pending index, 4 previous record, 5 previous code hash, 6 message index
+-- ARGV: 1 id, 2 the pending index as the caller read it ('' for none), 3 code hash, 4 code ttl ms, 5 record ttl ms,
+--       6 now ms, 7 retention ms, 8.. record field/value pairs
 local current = redis.call('GET', KEYS[3]) or ''
+if current ~= ARGV[2] then return {'index_changed'} end
 local replaced = ''
-if current ~= '' and string.match(current, '^VE[0-9a-f]+$') then
-  local prevRecord = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1]) .. current
-  local prevHash = string.sub(KEYS[2], 1, #KEYS[2] - #ARGV[1]) .. current
-  local prev = redis.call('HMGET', prevRecord, 'status', 'expiresAt')
+if KEYS[4] ~= KEYS[1] then
+  local prev = redis.call('HMGET', KEYS[4], 'status', 'expiresAt')
   if prev[1] == 'pending' and not is_expired(ARGV[6], prev[2]) then
-    finish(prevRecord, prevHash, KEYS[3], current, 'canceled', ARGV[6], ARGV[7])
+    finish(KEYS[4], KEYS[5], KEYS[3], current, 'canceled', ARGV[6], ARGV[7])
     replaced = current
   end
 end
@@ -20,4 +20,5 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 8))
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[4])
+redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[5])
 return {'created', replaced}

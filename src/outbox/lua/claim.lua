@@ -1,24 +1,18 @@
--- Leases up to `limit` due jobs: each gets a due time of now + lease (its visibility timeout), so no other worker
--- takes it meanwhile, and it comes due again by itself if this worker dies. Job keys share the due set's hash tag
--- and are derived from its name (it ends in 'due'), so the script stays in one cluster slot.
--- KEYS: 1 due set
--- ARGV: 1 now ms, 2 limit, 3 lease ms, 4 lease token
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local base = string.sub(KEYS[1], 1, #KEYS[1] - 3)
-local out = {}
-for _, id in ipairs(ids) do
-  local key = base .. 'j:' .. id
-  local job = redis.call('HMGET', key, 'type', 'payload')
-  if not job[1] then
-    redis.call('ZREM', KEYS[1], id)
-  else
-    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]), id)
-    local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HSET', key, 'lease', ARGV[4])
-    table.insert(out, id)
-    table.insert(out, job[1])
-    table.insert(out, job[2])
-    table.insert(out, tostring(attempts))
-  end
+-- Leases one job that the caller saw due: it gets a due time of now + lease (its visibility timeout), so no other
+-- worker takes it meanwhile, and it comes due again by itself if this worker dies. Two workers that saw the same job
+-- due both call this; the first moves its due time past now and the second finds it not due: each job is leased once.
+-- A due entry whose job hash is gone is dropped.
+-- KEYS: 1 due set, 2 job hash
+-- ARGV: 1 job id, 2 now ms, 3 lease ms, 4 lease token
+-- Returns {} (not due, or gone) or {type, payload JSON, attempts}.
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not due or tonumber(due) > tonumber(ARGV[2]) then return {} end
+local job = redis.call('HMGET', KEYS[2], 'type', 'payload')
+if not job[1] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return {}
 end
-return out
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
+local attempts = redis.call('HINCRBY', KEYS[2], 'attempts', 1)
+redis.call('HSET', KEYS[2], 'lease', ARGV[4])
+return {job[1], job[2], tostring(attempts)}
