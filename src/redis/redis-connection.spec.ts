@@ -71,6 +71,7 @@ describe('cluster errors are 503 store_unavailable', () => {
     'Too many Cluster redirections. Last error: Error: Connection is closed.',
     'Failed to refresh slots cache.',
     'None of startup nodes is available',
+    "Cluster isn't ready and enableOfflineQueue options is false",
   ])('the client error %s', (message) => {
     expect(problemOf(new Error(message))).toMatchObject({
       problem: { status: 503, code: 'store_unavailable' },

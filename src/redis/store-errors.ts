@@ -22,11 +22,12 @@ const UNAVAILABLE_REPLIES = new Set([
 
 /**
  * ioredis's own errors when no reply came: the link is down (no offline queue), closed, or slower than the command
- * timeout; and on a cluster, redirections beyond the client's budget or a slot map it could not refresh. (A socket
+ * timeout; and on a cluster, the client not (or no longer) connected, redirections beyond its budget, or a slot map
+ * it could not refresh. (A socket
  * error such as ECONNREFUSED is only emitted as the connection's 'error' event, never a command's.)
  */
 const LINK_FAILURES =
-  /^(Connection is closed|Command timed out|Stream isn't writeable|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes)/;
+  /^(Connection is closed|Command timed out|Stream isn't writeable|Cluster isn't ready|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes)/;
 
 /** Is this a failure of Redis to serve (down, timed out, refusing for now) rather than a bug? */
 export function isStoreFailure(error: unknown): boolean {

@@ -1,8 +1,7 @@
-import Redis from 'ioredis';
 import { createEmbeddedRedis } from '../../src/redis/embedded-redis';
 import { newServiceSid } from '../../src/twilio/twilio-sids';
 import { VerifyService, VerifyServiceStore } from '../../src/twilio/verify-service.store';
-import { deletePrefix, dumpPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { deletePrefix, dumpPrefix, testRedis, uniquePrefix } from '../support/redis';
 
 interface Subject {
   store: VerifyServiceStore;
@@ -106,7 +105,7 @@ function verifyServiceStoreContract(name: string, make: () => Promise<Subject>):
 
 verifyServiceStoreContract(`${VerifyServiceStore.name} on Redis`, async () => {
   const prefix = uniquePrefix('twilio-services');
-  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  const redis = testRedis({ keyPrefix: prefix });
   return {
     store: new VerifyServiceStore(redis),
     keyNames: async () =>
