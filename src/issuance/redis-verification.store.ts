@@ -9,6 +9,7 @@ import {
   CreateOutcome,
   DeliveryOutcome,
   NewCode,
+  RecordedAnswer,
   RejectOutcome,
   ReserveOutcome,
   ResendOptions,
@@ -23,6 +24,7 @@ import { storeCall } from '../redis/store-errors';
 type Reply = string[];
 type ScriptName =
   | 'create'
+  | 'commit-start'
   | 'reserve-attempt'
   | 'approve'
   | 'reject'
@@ -33,9 +35,10 @@ type ScriptName =
   | 'record-delivery';
 const SCRIPT_KEYS: Record<ScriptName, number> = {
   create: 3,
+  'commit-start': 6,
   'reserve-attempt': 3,
-  approve: 3,
-  reject: 4,
+  approve: 4,
+  reject: 5,
   'claim-resend': 1,
   'release-resend': 1,
   'commit-resend': 3,
@@ -119,15 +122,27 @@ export class RedisVerificationStore extends VerificationStore {
     this.scripts = new LuaScripts(redis, 'otp', join(__dirname, 'lua'), SCRIPT_KEYS, { library: 'lib' });
   }
 
-  private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
-    return this.scripts.run<Reply>(name, keys, args);
+  private run(name: ScriptName, keys: string[], args: (string | number)[], outcome?: string): Promise<Reply> {
+    return this.scripts.run<Reply>(name, keys, args, outcome);
   }
 
-  async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {
+  /** The idempotency key and its ARGV for a script that may record an answer; without one, the record's key. */
+  private answerArgs(ref: VerificationRef, answer?: RecordedAnswer): [string, (string | number)[]] {
+    if (!answer) return [this.keys.record(ref.id), ['', '', 0]];
+    return [answer.key, [answer.held, answer.entry, answer.ttlMs]];
+  }
+
+  async create(
+    record: VerificationRecord,
+    codeHash: string,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<CreateOutcome> {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a verification must expire in the future');
+    if (answer) return this.commitStart(record, codeHash, now, answer);
     const reply = await this.run(
       'create',
       [this.keys.record(id), this.keys.codeHash(id), index],
@@ -144,6 +159,52 @@ export class RedisVerificationStore extends VerificationStore {
     );
     await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs);
     return { kind: 'created', replacedId: reply[1] || undefined };
+  }
+
+  /** create, with the start's answer under its Idempotency-Key in the same step (commit-start.lua). */
+  private async commitStart(
+    record: VerificationRecord,
+    codeHash: string,
+    now: number,
+    answer: RecordedAnswer,
+  ): Promise<CreateOutcome> {
+    const { id, clientId, purpose, to } = record;
+    const index = this.keys.pending(clientId, purpose, to);
+    const codeTtl = record.expiresAt - now;
+    let previous = await storeCall(this.redis.get(index));
+    for (;;) {
+      const prev = previous && VerificationKeys.isId(previous) ? previous : '';
+      const reply = await this.run(
+        'commit-start',
+        [
+          this.keys.record(id),
+          this.keys.codeHash(id),
+          index,
+          this.keys.record(prev || id),
+          this.keys.codeHash(prev || id),
+          answer.key,
+        ],
+        [
+          id,
+          previous ?? '',
+          codeHash,
+          codeTtl,
+          codeTtl + this.policy.retentionMs,
+          now,
+          this.policy.retentionMs,
+          answer.held,
+          answer.entry,
+          answer.ttlMs,
+          ...toFields(record),
+        ],
+        'the verification',
+      );
+      if (reply[0] === 'created') {
+        await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs);
+        return { kind: 'created', replacedId: reply[1] || undefined };
+      }
+      previous = reply[1] || null; // another start for the number came between: replace that one instead
+    }
   }
 
   async get(id: string): Promise<VerificationRecord | null> {
@@ -182,22 +243,30 @@ export class RedisVerificationStore extends VerificationStore {
     }
   }
 
-  async approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome> {
-    const r = await this.run('approve', this.lifecycleKeys(ref), [
-      ref.id,
-      codeVersion,
-      now,
-      this.policy.retentionMs,
-    ]);
+  async approve(
+    ref: VerificationRef,
+    codeVersion: number,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<ApproveOutcome> {
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
+    const r = await this.run(
+      'approve',
+      [...this.lifecycleKeys(ref), answerKey],
+      [ref.id, codeVersion, now, this.policy.retentionMs, ...answerArgv],
+      'the approval',
+    );
     return r[0] === 'approved' ? { kind: 'approved', messageId: r[1] } : { kind: 'stale' };
   }
 
-  async reject(ref: VerificationRef, now: number): Promise<RejectOutcome> {
+  async reject(ref: VerificationRef, now: number, answer?: RecordedAnswer): Promise<RejectOutcome> {
     const [record, codeHash, index] = this.lifecycleKeys(ref);
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
     const r = await this.run(
       'reject',
-      [record, codeHash, this.keys.failedChecks(ref.to), index],
-      [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs],
+      [record, codeHash, this.keys.failedChecks(ref.to), index, answerKey],
+      [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs, ...answerArgv],
+      'the check',
     );
     return {
       kind: 'rejected',
@@ -249,16 +318,21 @@ export class RedisVerificationStore extends VerificationStore {
     };
     const codeTtl = code.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
-    const r = await this.run('commit-resend', this.lifecycleKeys(ref), [
-      ref.id,
-      code.hash,
-      codeTtl,
-      JSON.stringify(send),
-      code.messageId,
-      code.expiresAt,
-      codeTtl + this.policy.retentionMs,
-      now,
-    ]);
+    const r = await this.run(
+      'commit-resend',
+      this.lifecycleKeys(ref),
+      [
+        ref.id,
+        code.hash,
+        codeTtl,
+        JSON.stringify(send),
+        code.messageId,
+        code.expiresAt,
+        codeTtl + this.policy.retentionMs,
+        now,
+      ],
+      'the new code',
+    );
     if (r[0] !== 'committed') return { kind: 'finished', status: r[1] as VerificationStatus };
     await this.indexMessage(code.messageId, ref.id, codeTtl + this.policy.retentionMs);
     return { kind: 'committed' };

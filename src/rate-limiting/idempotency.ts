@@ -71,6 +71,14 @@ export interface IdempotencySettings {
   pollMs: number;
 }
 
+/** A held key, for the use case whose write records the answer (see IdempotentAnswer). */
+export interface HeldKey {
+  key: string;
+  held: string;
+  ttlMs: number;
+  entry(status: number, body: unknown): string;
+}
+
 export type Begun =
   { kind: 'hold'; key: string; token: string; fingerprint: string } | ({ kind: 'replay' } & StoredAnswer);
 
@@ -87,8 +95,13 @@ export class Idempotency {
     private readonly settings: IdempotencySettings,
   ) {}
 
-  async begin(clientId: string, idempotencyKey: string, body: unknown): Promise<Begun> {
-    const key = `idem:${clientId}:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+  /**
+   * `tag`: the hash tag of the verification's keys (from its id or number), so that a Lua step of the verification
+   * can record the answer beside its own write in one slot.
+   */
+  async begin(clientId: string, idempotencyKey: string, body: unknown, tag?: string): Promise<Begun> {
+    const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+    const key = tag === undefined ? `idem:${clientId}:${digest}` : `idem:{${tag}}:${clientId}:${digest}`;
     const fingerprint = fingerprintOf(body);
     const token = randomUUID();
     const deadline = Date.now() + this.settings.waitMs;
@@ -106,6 +119,24 @@ export class Idempotency {
     }
   }
 
+  /** The held key as a Lua step needs it to record the answer itself (the entry `complete` would store). */
+  held(hold: Extract<Begun, { kind: 'hold' }>): HeldKey {
+    return {
+      key: hold.key,
+      held: JSON.stringify(pendingEntry(hold.fingerprint, hold.token)),
+      ttlMs: this.settings.answerTtlMs,
+      entry: (status, body) =>
+        JSON.stringify({
+          state: 'done',
+          fingerprint: hold.fingerprint,
+          token: hold.token,
+          status,
+          body,
+        } satisfies IdempotencyEntry),
+    };
+  }
+
+  /** Stores the answer; a no-op when the request's Lua step recorded it already (the key no longer holds its entry). */
   async complete(hold: Extract<Begun, { kind: 'hold' }>, answer: StoredAnswer): Promise<void> {
     const entry: IdempotencyEntry = {
       state: 'done',
