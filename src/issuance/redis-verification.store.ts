@@ -137,12 +137,13 @@ export class RedisVerificationStore extends VerificationStore {
     codeHash: string,
     now: number,
     answer?: RecordedAnswer,
+    previous?: string | null,
   ): Promise<CreateOutcome> {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a verification must expire in the future');
-    if (answer) return this.commitStart(record, codeHash, now, answer);
+    if (answer) return this.commitStart(record, codeHash, now, answer, previous);
     const reply = await this.run(
       'create',
       [this.keys.record(id), this.keys.codeHash(id), index],
@@ -167,11 +168,12 @@ export class RedisVerificationStore extends VerificationStore {
     codeHash: string,
     now: number,
     answer: RecordedAnswer,
+    expected?: string | null,
   ): Promise<CreateOutcome> {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
-    let previous = await storeCall(this.redis.get(index));
+    let previous = expected !== undefined ? expected : await storeCall(this.redis.get(index));
     for (;;) {
       const prev = previous && VerificationKeys.isId(previous) ? previous : '';
       const reply = await this.run(

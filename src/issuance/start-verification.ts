@@ -86,6 +86,15 @@ export class StartVerification {
       return { kind: 'dry_run', channel, templateId: receipt.templateId, quota: admission.quota };
     }
 
+    // Read before the send, so that once the message is out one store call remains (see VerificationStore.create).
+    const previous = command.answer
+      ? await this.store
+          .latestPendingId(command.clientId, command.purpose, phone.e164)
+          .catch(async (error) => {
+            await refund();
+            throw error;
+          })
+      : undefined;
     const { receipt, hash } = await this.issuer.issue(request, codeLength, refund);
     const now = this.clock.now();
     const verification: VerificationRecord = {
@@ -118,10 +127,12 @@ export class StartVerification {
       ttlMs: command.answer.ttlMs,
       entry: command.answer.entry(verification),
     };
-    const created = await this.store.create(verification, hash, now, answer).catch((error: unknown) => {
-      // Never answered as if nothing was sent. (A write that may have landed is OutcomeUnknown, and passes.)
-      throw error instanceof StoreUnavailable ? new StoreUnavailable(error.cause, SENT_NOT_STORED) : error;
-    });
+    const created = await this.store
+      .create(verification, hash, now, answer, previous)
+      .catch((error: unknown) => {
+        // Never answered as if nothing was sent. (A write that may have landed is OutcomeUnknown, and passes.)
+        throw error instanceof StoreUnavailable ? new StoreUnavailable(error.cause, SENT_NOT_STORED) : error;
+      });
     await this.events.publish({ type: 'verification.started', verification });
     if (created.replacedId !== undefined) {
       await this.events.publish({

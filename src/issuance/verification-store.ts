@@ -61,11 +61,16 @@ export interface NewCode {
  */
 export abstract class VerificationStore {
   /** Stores a verification whose first code was sent, replacing (canceling) the client's pending one for the same number and purpose. */
+  /**
+   * With `answer`, the start's answer is recorded in the same step; `previous` is the pending verification read
+   * before the send (latestPendingId), so that after the send the store is called once.
+   */
   abstract create(
     record: VerificationRecord,
     codeHash: string,
     now: number,
     answer?: RecordedAnswer,
+    previous?: string | null,
   ): Promise<CreateOutcome>;
   abstract get(id: string): Promise<VerificationRecord | null>;
   abstract latestPendingId(clientId: string, purpose: string, to: string): Promise<string | null>;
