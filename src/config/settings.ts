@@ -30,7 +30,7 @@ export class Settings {
     /** On SIGTERM, how long readiness answers 503 while requests are still served, before the server closes. */
     shutdownDrainMs: number;
   };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
+  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number; allowEviction: boolean };
   readonly auth: { apiKeys: ApiKeyEntry[]; sandboxKey: boolean };
   readonly otp: {
     hashSecret: Buffer;
@@ -112,6 +112,7 @@ export class Settings {
       url: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      allowEviction: env.REDIS_ALLOW_EVICTION,
     };
     const apiKeys = (env.API_KEYS ?? '')
       .split(',')

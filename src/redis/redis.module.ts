@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import Redis from 'ioredis';
 import { Settings } from '../config/settings';
 import { createEmbeddedRedis } from './embedded-redis';
+import { checkEvictionPolicy, readRedisMemory } from './redis-memory';
 
 /** The shared ioredis connection: to REDIS_URL, or the embedded in-process store when no REDIS_URL is set. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -78,7 +79,17 @@ class RedisLifecycle implements OnApplicationShutdown {
           );
           return createEmbeddedRedis(settings.redis.keyPrefix);
         }
-        return connectRedis(settings.redis.url, settings.redis);
+        const redis = await connectRedis(settings.redis.url, settings.redis);
+        try {
+          checkEvictionPolicy(await readRedisMemory(redis), {
+            production: settings.app.production,
+            allowEviction: settings.redis.allowEviction,
+          });
+        } catch (error) {
+          redis.disconnect();
+          throw error;
+        }
+        return redis;
       },
     },
     RedisLifecycle,
