@@ -5,16 +5,12 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { OutcomeUnknown, Unauthorized } from '../common/domain-error';
 import { IdempotentAnswer } from '../core/idempotent-answer';
 import { VerificationKeys } from '../issuance/verification-keys';
 import { HeldKey, Idempotency, parseIdempotencyKey } from '../rate-limiting/idempotency';
-
-const RELEASE_TRIES = 20;
-const RELEASE_EVERY_MS = 500;
 
 type IdempotentRequest = FastifyRequest & { clientId?: string; heldIdempotencyKey?: HeldKey };
 
@@ -23,8 +19,8 @@ type IdempotentRequest = FastifyRequest & { clientId?: string; heldIdempotencyKe
  * the handler twice (see Idempotency). Runs after the API-key guard, so keys are scoped per API client, and before
  * body validation, so the fingerprint is of the body as sent. The held key is handed to the handler
  * (`@HeldIdempotencyKey()`), whose use case records its answer in the same Lua step as its write; the answer stored
- * here afterwards is then a no-op. After an OutcomeUnknown the key is released only behind the unanswered write
- * (see releaseAfter): a retry gets that write's answer if it landed, and runs afresh if it did not.
+ * here afterwards is then a no-op. After an error the key is released, behind the unanswered write of an unknown
+ * outcome (Idempotency.releaseEventually): a retry gets that write's answer if it landed, and runs afresh if not.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -54,37 +50,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
             await this.idempotency.complete(begun, { status: reply.statusCode, body });
             return body;
           }),
-          catchError((error: unknown) => {
-            if (error instanceof OutcomeUnknown) {
-              void this.releaseAfter(begun);
-              return throwError(() => error);
-            }
-            return from(this.idempotency.release(begun).catch(() => undefined)).pipe(
+          catchError((error: unknown) =>
+            // An unknown outcome answers at once; any other error frees the key first, so a retry runs afresh.
+            from(this.idempotency.releaseEventually(begun, !(error instanceof OutcomeUnknown))).pipe(
               mergeMap(() => throwError(() => error)),
-            );
-          }),
+            ),
+          ),
         );
       }),
     );
-  }
-
-  /**
-   * After an OutcomeUnknown the key is released in the background, retried until Redis takes it (at most
-   * RELEASE_TRIES × RELEASE_EVERY_MS). Safe whatever the write did: the release goes over the same connection after
-   * the unanswered write, so Redis runs it after that write (or after the write was lost with the connection), and
-   * it deletes only this request's pending entry. A write that landed has replaced that entry with its answer, and
-   * the release changes nothing; a write that never ran leaves the key to a retry, which runs afresh instead of
-   * waiting out the hold.
-   */
-  private async releaseAfter(hold: Parameters<Idempotency['release']>[0]): Promise<void> {
-    for (let attempt = 0; attempt < RELEASE_TRIES; attempt++) {
-      try {
-        await this.idempotency.release(hold);
-        return;
-      } catch {
-        await sleep(RELEASE_EVERY_MS, undefined, { ref: false }); // never holds a stopping process
-      }
-    }
   }
 
   /**

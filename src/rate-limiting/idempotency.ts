@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { LuaScripts } from '../redis/lua-scripts';
 import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
-import { storeCall } from '../redis/store-errors';
+import { storeCall, wasSentUnanswered } from '../redis/store-errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+const RELEASE_TRIES = 20;
+const RELEASE_EVERY_MS = 500;
 
 /** A request's first answer, kept to be given again. */
 export interface StoredAnswer {
@@ -106,11 +108,14 @@ export class Idempotency {
     const token = randomUUID();
     const deadline = Date.now() + this.settings.waitMs;
     for (;;) {
-      const existing = await this.store.putIfAbsent(
-        key,
-        pendingEntry(fingerprint, token),
-        this.settings.holdMs,
-      );
+      const existing = await this.store
+        .putIfAbsent(key, pendingEntry(fingerprint, token), this.settings.holdMs)
+        .catch((error: unknown) => {
+          // The SET may land later, holding the key for no one: take it back behind it.
+          if (wasSentUnanswered(error))
+            void this.releaseEventually({ kind: 'hold', key, token, fingerprint });
+          throw error;
+        });
       if (!existing) return { kind: 'hold', key, token, fingerprint };
       if (existing.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
       if (existing.state === 'done') return { kind: 'replay', status: existing.status, body: existing.body };
@@ -154,6 +159,29 @@ export class Idempotency {
 
   async release(hold: Extract<Begun, { kind: 'hold' }>): Promise<void> {
     await this.store.settle(hold.key, pendingEntry(hold.fingerprint, hold.token), null, 0);
+  }
+
+  /**
+   * Releases the key, retrying in the background until Redis takes it (at most RELEASE_TRIES × RELEASE_EVERY_MS),
+   * so that a request whose store failed does not leave its key held for `holdMs`. Safe after a write whose outcome
+   * is unknown: the release goes over the same connection after it, so Redis runs it after that write (or after the
+   * write was lost with the connection), and it deletes only this request's pending entry. A write that landed with
+   * its answer has replaced that entry, and the release changes nothing; a write that never ran leaves the key free,
+   * and a retry runs afresh. `first`: the first attempt is awaited (a retry right after the answer then runs afresh).
+   */
+  async releaseEventually(hold: Extract<Begun, { kind: 'hold' }>, first = false): Promise<void> {
+    const attempt = () =>
+      this.release(hold).then(
+        () => true,
+        () => false,
+      );
+    if (first && (await attempt())) return;
+    void (async () => {
+      for (let tries = 0; tries < RELEASE_TRIES; tries++) {
+        await sleep(RELEASE_EVERY_MS, undefined, { ref: false }); // never holds a stopping process
+        if (await attempt()) return;
+      }
+    })();
   }
 }
 
