@@ -20,6 +20,7 @@ import {
 import { VerificationKeys } from './verification-keys';
 import { DeliveryReport, StoredStatus, VerificationRecord, VerificationStatus } from '../core/verification';
 import { storeCall } from '../redis/store-errors';
+import { OutcomeUnknown } from '../common/domain-error';
 
 type Reply = string[];
 type ScriptName =
@@ -202,7 +203,12 @@ export class RedisVerificationStore extends VerificationStore {
         'the verification',
       );
       if (reply[0] === 'created') {
-        await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs);
+        // The verification and its answer are stored: a retry with the key gets them, whatever fails next.
+        await this.indexMessage(record.messageId, id, codeTtl + this.policy.retentionMs).catch(
+          (error: unknown) => {
+            throw new OutcomeUnknown('the verification', error);
+          },
+        );
         return { kind: 'created', replacedId: reply[1] || undefined };
       }
       previous = reply[1] || null; // another start for the number came between: replace that one instead
