@@ -11,6 +11,7 @@ verificationStoreContract(`${RedisVerificationStore.name} on the embedded store`
   return {
     store: new RedisVerificationStore(redis, keys, policy),
     keys,
+    redis,
     cleanup: async () => redis.disconnect(),
   };
 });

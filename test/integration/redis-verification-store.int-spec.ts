@@ -28,6 +28,7 @@ afterAll(async () => {
 verificationStoreContract(RedisVerificationStore.name, async (policy) => ({
   store: new RedisVerificationStore(redis, keys, policy),
   keys,
+  redis,
   cleanup: async () => undefined,
 }));
 

@@ -288,15 +288,16 @@ export interface components {
     schemas: {
         CheckByNumberResponse: {
             /**
-             * @description Only when valid
+             * @description When valid, and for a right code that lost
              * @example VE8c1f0e5b7a2d4c6e9f1a3b5c7d9e0f1a
              */
             id?: string;
             /**
+             * @description `pending` for every refusal, except a right code that lost to another check, a resend or the clock: it is told the real status
              * @example approved
              * @enum {string}
              */
-            status: "pending" | "approved";
+            status: "pending" | "approved" | "failed" | "expired" | "canceled";
             /** @description false for a wrong code and for a number without a pending verification alike */
             valid: boolean;
         };
@@ -1038,7 +1039,10 @@ export interface operations {
     VerificationsController_checkByNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1074,6 +1078,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: `idempotency_in_progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -1092,7 +1105,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable Entity: `invalid_phone_number` */
+            /** @description Unprocessable Entity: `invalid_phone_number`, `idempotency_key_reused` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1101,7 +1114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable`, `outcome_unknown` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1221,7 +1234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `notify_timeout`, `outcome_unknown`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1349,7 +1362,10 @@ export interface operations {
     VerificationsController_checkCode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The verification id */
                 id: string;
@@ -1397,6 +1413,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: `idempotency_in_progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -1415,7 +1440,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `store_unavailable` */
+            /** @description Unprocessable Entity: `idempotency_key_reused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable: `store_unavailable`, `outcome_unknown` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1431,7 +1465,10 @@ export interface operations {
     VerificationsController_resendCode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The verification id */
                 id: string;
@@ -1532,7 +1569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `notify_timeout`, `outcome_unknown`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
