@@ -163,8 +163,8 @@ describe(`${NotifyClient.name} over HTTP with the real SDK`, () => {
     expect(received).toHaveLength(3);
   });
 
-  // The send operations take no client token (no ClientToken member in
-  // https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_SendNotifyTextMessage.html): a server
+  // The send operations take no client token (no ClientToken, unlike create-notify-configuration, in
+  // https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html): a server
   // fault may come after the message went out, so a retry could deliver a second code.
   it('does not retry a server fault, which may come after the send', async () => {
     const { client, received } = await start(

@@ -5,7 +5,7 @@ import { toNotifyError } from './notify-error';
 /**
  * Errors of the connect phase: the request never left this host, so Notify cannot have sent anything. A reset, a
  * hang-up or a timeout can come after Notify took the request, and the send operations take no client token
- * (https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_SendNotifyTextMessage.html lists none),
+ * (https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html lists none),
  * so a retry after one of those could deliver a second message with a second code.
  */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
