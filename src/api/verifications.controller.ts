@@ -175,8 +175,14 @@ export class VerificationsController {
     @Param('id') id: string,
     @Body() body: ResendVerificationDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @HeldIdempotencyKey() held: HeldKey | undefined,
   ) {
-    const result = await this.resend.execute({ clientId, id, channel: body?.channel });
+    const result = await this.resend.execute({
+      clientId,
+      id,
+      channel: body?.channel,
+      answer: idempotentAnswer(held, 200, (verification: VerificationRecord) => this.view(verification)),
+    });
     setRateLimitHeaders(reply, result.quota);
     return this.view(result.verification);
   }

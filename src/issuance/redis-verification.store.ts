@@ -42,7 +42,7 @@ const SCRIPT_KEYS: Record<ScriptName, number> = {
   reject: 5,
   'claim-resend': 1,
   'release-resend': 1,
-  'commit-resend': 3,
+  'commit-resend': 4,
   cancel: 3,
   'record-delivery': 1,
 };
@@ -318,7 +318,12 @@ export class RedisVerificationStore extends VerificationStore {
     );
   }
 
-  async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
+  async commitResend(
+    ref: VerificationRef,
+    code: NewCode,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<CommitOutcome> {
     const send = {
       channel: code.channel,
       messageId: code.messageId,
@@ -326,9 +331,10 @@ export class RedisVerificationStore extends VerificationStore {
     };
     const codeTtl = code.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
     const r = await this.run(
       'commit-resend',
-      this.lifecycleKeys(ref),
+      [...this.lifecycleKeys(ref), answerKey],
       [
         ref.id,
         code.hash,
@@ -338,6 +344,7 @@ export class RedisVerificationStore extends VerificationStore {
         code.expiresAt,
         codeTtl + this.policy.retentionMs,
         now,
+        ...answerArgv,
       ],
       'the new code',
     );

@@ -97,7 +97,12 @@ export abstract class VerificationStore {
     options?: ResendOptions,
   ): Promise<void>;
   /** Installs the new code, replacing the previous one. */
-  abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
+  abstract commitResend(
+    ref: VerificationRef,
+    code: NewCode,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<CommitOutcome>;
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
   /** Failed checks counted for a number in the current window. */
   abstract failedChecks(to: string): Promise<number>;

@@ -209,6 +209,65 @@ describe('Honest outcomes under Redis and Notify faults', () => {
     expect(check.body).toMatchObject({ valid: true, status: 'approved' });
   });
 
+  it('a resend whose new code timed out after the send: 503 outcome_unknown; the retry with its key answers the 200 with the new send', async () => {
+    const to = '+12065550167';
+    const { id } = await started(to);
+    svc.clock.advance(31_000); // past the resend cooldown
+    svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', delayMs: 400 });
+    const pending = svc.http
+      .post(`/v1/verifications/${id}/resend`)
+      .set(auth)
+      .set('Idempotency-Key', 'resend-167')
+      .send({})
+      .then((res) => res);
+    await eventually(async () => svc.emulator.pendingFaults() === 0, 5000, 'the send to reach the emulator');
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    expectOutcomeUnknown(await pending);
+    expect(svc.emulator.messages({ to })).toHaveLength(2);
+    const record = `${svc.prefix}v:{${id.slice(2, 6)}}:${id}`;
+    await eventually(
+      async () => (await admin.hget(record, 'codeVersion')) === '2',
+      5000,
+      'the commit to land',
+    );
+
+    const retry = await svc.http
+      .post(`/v1/verifications/${id}/resend`)
+      .set(auth)
+      .set('Idempotency-Key', 'resend-167')
+      .send({});
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(svc.emulator.messages({ to })).toHaveLength(2); // no third send
+    const read = await svc.http.get(`/v1/verifications/${id}`).set(auth);
+    expect(retry.body).toEqual(read.body);
+    expect(retry.body.sendAttempts).toHaveLength(2);
+    const check = await svc.http
+      .post(`/v1/verifications/${id}/check`)
+      .set(auth)
+      .send({ code: codeIn(latestMessage(svc.emulator, to)) });
+    expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+  });
+
+  it('a resend with a key answers the same body the first time and on replay', async () => {
+    const to = '+12065550168';
+    const { id } = await started(to);
+    svc.clock.advance(31_000);
+    const first = await svc.http
+      .post(`/v1/verifications/${id}/resend`)
+      .set(auth)
+      .set('Idempotency-Key', 'resend-168')
+      .send({ channel: 'sms' });
+    expect(first.status).toBe(200);
+    const again = await svc.http
+      .post(`/v1/verifications/${id}/resend`)
+      .set(auth)
+      .set('Idempotency-Key', 'resend-168')
+      .send({ channel: 'sms' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
   it('Notify slower than NOTIFY_TIMEOUT_MS: one attempt, 503 notify_timeout, the send counted; the retry with its key sends a working code', async () => {
     const to = '+12065550163';
     svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', delayMs: 1500 });
