@@ -314,6 +314,33 @@ describe('Honest outcomes under Redis and Notify faults', () => {
     expect(answers.map((res) => res.body.status)).toEqual(['approved', 'approved', 'approved', 'approved']);
   });
 
+  it('a check by number whose approval timed out: the retry with its key answers valid: true and the id', async () => {
+    const to = '+12065550169';
+    const { id, code } = await started(to);
+    const subscriber = await pauseAfterReserve(id);
+    try {
+      expectOutcomeUnknown(
+        await svc.http
+          .post('/v1/verification-checks')
+          .set(auth)
+          .set('Idempotency-Key', 'by-number-169')
+          .send({ to, code }),
+      );
+    } finally {
+      redis.resume();
+      subscriber.disconnect();
+    }
+    await eventually(ready, 10_000, 'readiness after Redis resumed');
+    expect(await admin.hget(`${svc.prefix}v:{${id.slice(2, 6)}}:${id}`, 'status')).toBe('approved');
+    const retry = await svc.http
+      .post('/v1/verification-checks')
+      .set(auth)
+      .set('Idempotency-Key', 'by-number-169')
+      .send({ to, code });
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual({ valid: true, status: 'approved', id });
+  });
+
   it('SCRIPT FLUSH between requests: the next check loads its script again and the key still replays', async () => {
     const to = '+12065550165';
     const { id, code } = await started(to);
