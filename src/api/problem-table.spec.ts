@@ -43,6 +43,8 @@ const SAMPLES: domain.DomainError[] = [
   ).map((code) => new domain.NotifyUnavailable(code, 'Notify failed.')),
   new domain.Unauthorized(),
   new domain.StoreUnavailable(),
+  new domain.OutcomeUnknown('the approval'),
+  new domain.NotifyTimeout(),
   new domain.NotifyEventRejected('The SNS signature could not be verified.'),
 ];
 

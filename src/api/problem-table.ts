@@ -175,6 +175,18 @@ export const PROBLEMS = {
     title: 'Service unavailable',
     example: 'The verification store is unreachable; try again shortly.',
   },
+  outcome_unknown: {
+    status: 503,
+    title: 'Outcome unknown',
+    example:
+      'The store did not confirm the approval in time; it may have happened. Retry with the same Idempotency-Key to get its answer.',
+  },
+  notify_timeout: {
+    status: 503,
+    title: 'Outcome unknown',
+    example:
+      'Notify did not confirm the send in time; a message may arrive, but its code will not work. Retry with the same Idempotency-Key for a new code.',
+  },
   not_ready: { status: 503, title: 'Service unavailable', example: 'Not ready: redis.' },
   notify_capacity: {
     status: 503,

@@ -143,10 +143,18 @@ export class CheckByNumberResponse {
   })
   valid!: boolean;
 
-  @ApiProperty({ enum: ['pending', 'approved'], example: 'approved' })
+  @ApiProperty({
+    enum: ['pending', 'approved', 'failed', 'expired', 'canceled'],
+    example: 'approved',
+    description:
+      '`pending` for every refusal, except a right code that lost to another check, a resend or the clock: it is told the real status',
+  })
   status!: string;
 
-  @ApiPropertyOptional({ description: 'Only when valid', example: 'VE8c1f0e5b7a2d4c6e9f1a3b5c7d9e0f1a' })
+  @ApiPropertyOptional({
+    description: 'When valid, and for a right code that lost',
+    example: 'VE8c1f0e5b7a2d4c6e9f1a3b5c7d9e0f1a',
+  })
   id?: string;
 }
 

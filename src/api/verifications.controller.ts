@@ -33,12 +33,21 @@ import { rateLimitHeaders } from '../rate-limiting/rate-limit-headers';
 import { ApiKeyGuard, ClientId } from './api-key.guard';
 import { CheckCodeDto, CheckCodeForNumberDto, ResendVerificationDto, StartVerificationDto } from './dto';
 import { EndUserIp } from './end-user-ip.decorator';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { HeldIdempotencyKey, idempotentAnswer, IdempotencyInterceptor } from './idempotency.interceptor';
+import { HeldKey } from '../rate-limiting/idempotency';
+import { CheckCodeForNumberResult } from '../verification/check-code-for-number';
+import { CheckCodeResult } from '../verification/check-code';
 import { API_KEY_AUTH, ApiProblems, BODY_PROBLEMS, RATE_LIMIT_HEADERS } from './openapi';
 import { CheckByNumberResponse, CheckResponse, DryRunResponse, VerificationResponse } from './responses';
 
 const DEFAULT_PURPOSE = 'default';
 const STORE_DOWN = 'store_unavailable';
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again',
+};
 const NOTIFY_DOWN = [
   'notify_unavailable',
   'notify_capacity',
@@ -48,6 +57,8 @@ const NOTIFY_DOWN = [
   'notify_daily_limit',
   'notify_spend_limit',
   'notify_request_rejected',
+  'notify_timeout',
+  'outcome_unknown',
   STORE_DOWN,
 ] as const;
 const ID_PARAM = {
@@ -116,6 +127,7 @@ export class VerificationsController {
     @Body() body: StartVerificationDto,
     @EndUserIp() endUserIp: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @HeldIdempotencyKey() held: HeldKey | undefined,
   ) {
     const result = await this.start.execute({
       ...body,
@@ -123,6 +135,7 @@ export class VerificationsController {
       channel: body.channel ?? 'auto',
       purpose: body.purpose ?? DEFAULT_PURPOSE,
       endUserIp,
+      answer: idempotentAnswer(held, 201, (verification: VerificationRecord) => this.view(verification)),
     });
     setRateLimitHeaders(reply, result.quota);
     if (result.kind === 'dry_run') {
@@ -155,13 +168,21 @@ export class VerificationsController {
     429: ['resend_too_soon', 'max_sends_reached', 'rate_limited_destination', 'destination_daily_limit'],
     503: NOTIFY_DOWN,
   })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @UseInterceptors(IdempotencyInterceptor)
   async resendCode(
     @ClientId() clientId: string,
     @Param('id') id: string,
     @Body() body: ResendVerificationDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @HeldIdempotencyKey() held: HeldKey | undefined,
   ) {
-    const result = await this.resend.execute({ clientId, id, channel: body?.channel });
+    const result = await this.resend.execute({
+      clientId,
+      id,
+      channel: body?.channel,
+      answer: idempotentAnswer(held, 200, (verification: VerificationRecord) => this.view(verification)),
+    });
     setRateLimitHeaders(reply, result.quota);
     return this.view(result.verification);
   }
@@ -173,11 +194,35 @@ export class VerificationsController {
     description: 'A finished verification answers 200 with `valid: false` and its status.',
   })
   @ApiParam(ID_PARAM)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOkResponse({ type: CheckResponse })
-  @ApiProblems({ ...BODY_PROBLEMS, 404: ['verification_not_found'], 503: [STORE_DOWN] })
-  async checkCode(@ClientId() clientId: string, @Param('id') id: string, @Body() body: CheckCodeDto) {
-    const { valid, status, attemptsRemaining } = await this.check.execute({ clientId, id, code: body.code });
-    return { id, valid, status, attemptsRemaining };
+  @ApiProblems({
+    ...BODY_PROBLEMS,
+    404: ['verification_not_found'],
+    409: ['idempotency_in_progress'],
+    422: ['idempotency_key_reused'],
+    503: [STORE_DOWN, 'outcome_unknown'],
+  })
+  @UseInterceptors(IdempotencyInterceptor)
+  async checkCode(
+    @ClientId() clientId: string,
+    @Param('id') id: string,
+    @Body() body: CheckCodeDto,
+    @HeldIdempotencyKey() held: HeldKey | undefined,
+  ) {
+    const answer = (result: CheckCodeResult) => ({
+      id,
+      valid: result.valid,
+      status: result.status,
+      attemptsRemaining: result.attemptsRemaining,
+    });
+    const result = await this.check.execute({
+      clientId,
+      id,
+      code: body.code,
+      answer: idempotentAnswer(held, 200, answer),
+    });
+    return answer(result);
   }
 
   @Post('verifications/:id/cancel')
@@ -202,14 +247,26 @@ export class VerificationsController {
     description:
       'A wrong code, an unknown number and a finished verification all answer `{"valid":false,"status":"pending"}`.',
   })
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiOkResponse({ type: CheckByNumberResponse })
-  @ApiProblems({ ...BODY_PROBLEMS, 422: ['invalid_phone_number'], 503: [STORE_DOWN] })
-  async checkByNumber(@ClientId() clientId: string, @Body() body: CheckCodeForNumberDto) {
+  @ApiProblems({
+    ...BODY_PROBLEMS,
+    409: ['idempotency_in_progress'],
+    422: ['invalid_phone_number', 'idempotency_key_reused'],
+    503: [STORE_DOWN, 'outcome_unknown'],
+  })
+  @UseInterceptors(IdempotencyInterceptor)
+  async checkByNumber(
+    @ClientId() clientId: string,
+    @Body() body: CheckCodeForNumberDto,
+    @HeldIdempotencyKey() held: HeldKey | undefined,
+  ) {
     return this.checkForNumber.execute({
       clientId,
       to: body.to,
       code: body.code,
       purpose: body.purpose ?? DEFAULT_PURPOSE,
+      answer: idempotentAnswer(held, 200, (result: CheckCodeForNumberResult) => result),
     });
   }
 

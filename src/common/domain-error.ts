@@ -211,8 +211,39 @@ export class StoreUnavailable extends DomainError {
   readonly code = 'store_unavailable';
   override readonly retryable = true;
   /** `cause`: the Redis failure, for logs; never in the answer. */
-  constructor(cause?: unknown) {
-    super('The verification store is unreachable; try again shortly.', { retryAfterSeconds: 1, cause });
+  constructor(cause?: unknown, detail = 'The verification store is unreachable; try again shortly.') {
+    super(detail, { retryAfterSeconds: 1, cause });
+  }
+}
+
+/**
+ * A write was sent to Redis and no answer came (a command timeout, a connection lost with the command in flight):
+ * it may have happened. A retry with the same Idempotency-Key gets the answer recorded with the write, if it did.
+ */
+export class OutcomeUnknown extends DomainError {
+  readonly code = 'outcome_unknown';
+  override readonly retryable = true;
+  constructor(what: string, cause?: unknown) {
+    super(
+      `The store did not confirm ${what} in time; it may have happened. Retry with the same Idempotency-Key to get its answer.`,
+      { retryAfterSeconds: 1, cause },
+    );
+  }
+}
+
+/**
+ * Notify did not answer a send within NOTIFY_TIMEOUT_MS: the message may be on its way, and its code will not work.
+ * The send is not retried (the send API takes no client token, so a retry could deliver twice) and its points are
+ * not given back.
+ */
+export class NotifyTimeout extends DomainError {
+  readonly code = 'notify_timeout';
+  override readonly retryable = true;
+  constructor() {
+    super(
+      'Notify did not confirm the send in time; a message may arrive, but its code will not work. Retry with the same Idempotency-Key for a new code.',
+      { retryAfterSeconds: 1 },
+    );
   }
 }
 

@@ -85,6 +85,10 @@ export class EnvironmentVariables {
   @IntEnv({ min: 50, max: 60000 })
   REDIS_COMMAND_TIMEOUT_MS = 1000;
 
+  /** Production refuses a Redis whose maxmemory-policy evicts keys unless this is true (README: Redis memory). */
+  @BoolEnv()
+  REDIS_ALLOW_EVICTION = false;
+
   @OptionalEnv(
     Matches(/^([A-Za-z0-9_.-]+:[0-9a-f]{64})(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$/, {
       message: 'API_KEYS must be comma-separated name:sha256hex pairs (npm run api-key prints one)',

@@ -18,6 +18,8 @@ export interface RedisConnectionSettings {
   password?: string;
   keyPrefix: string;
   commandTimeoutMs: number;
+  /** REDIS_ALLOW_EVICTION: start in production even when Redis may evict keys (not advised). */
+  allowEviction: boolean;
 }
 
 export interface ApiKeyEntry {
@@ -133,6 +135,7 @@ export class Settings {
       password: env.REDIS_PASSWORD,
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      allowEviction: env.REDIS_ALLOW_EVICTION,
     };
     const apiKeys = (env.API_KEYS ?? '')
       .split(',')

@@ -1,10 +1,11 @@
-import { NotifyError } from '@app/notify';
+import { NotifyError, provesNothingSent } from '@app/notify';
 import {
   ChannelNotAvailable,
   CountryNotAllowed,
   DestinationLimitReached,
   DomainError,
   InvalidPhoneNumber,
+  NotifyTimeout,
   NotifyUnavailable,
 } from '../common/domain-error';
 
@@ -66,6 +67,15 @@ export function notifyFailureToDomain(error: NotifyError, country?: string): Dom
         );
       }
       return new DestinationLimitReached();
+    case 'timeout':
+    case 'network':
+      // A send that may have reached Notify: its outcome is unknown, and it was not retried (see SendSafeRetryStrategy).
+      if (error.operation.startsWith('SendNotify') && !provesNothingSent(error)) return new NotifyTimeout();
+      return new NotifyUnavailable(
+        'notify_unavailable',
+        'Notify did not answer in time; try again shortly.',
+        5,
+      );
     default:
       return new NotifyUnavailable(
         'notify_unavailable',

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -13,6 +13,8 @@ import { NotifyCatalog } from '../dispatch/notify-catalog';
 import { ApiProblems } from '../api/openapi';
 import { problemBody } from '../api/problem-table';
 import { Metrics } from '../metrics/metrics';
+import { isEmbeddedRedis } from '../redis/embedded-redis';
+import { readRedisMemory } from '../redis/redis-memory';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { redisReadiness } from './redis-readiness';
 
@@ -27,9 +29,15 @@ const PROBE_OK = {
   },
 };
 
+/** The share of maxmemory from which readiness warns. */
+const NEAR_FULL = 0.9;
+
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+  private nearFull = false;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -86,10 +94,36 @@ export class HealthController {
     }
   }
 
+  /**
+   * Redis answers and takes a write (an OOM Redis answers PING but refuses every write), and how full it is: used
+   * memory against maxmemory goes to the metrics, and from NEAR_FULL on a warning is logged (once until it drops).
+   */
   private async redisUp() {
     const indicator = this.indicators.check('redis');
     const readiness = await redisReadiness(this.redis);
-    return readiness.up ? indicator.up(readiness.details) : indicator.down(readiness.details);
+    if (!readiness.up) return indicator.down(readiness.details);
+    if (isEmbeddedRedis(this.redis)) return indicator.up(readiness.details);
+    // An OOM (or read-only) Redis still answers PING: readiness takes a small write too.
+    try {
+      await this.redis.set('health:write', String(Date.now()), 'PX', 60_000);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('.')[0] : 'unknown';
+      return indicator.down({ ...readiness.details, message: `Redis refuses writes (${reason})` });
+    }
+    try {
+      const { usedMemory, maxMemory } = await readRedisMemory(this.redis);
+      this.metrics.redisMemory(usedMemory, maxMemory);
+      const share = maxMemory > 0 ? usedMemory / maxMemory : 0;
+      if (share >= NEAR_FULL && !this.nearFull) {
+        this.logger.warn(
+          `Redis memory is ${Math.round(share * 100)} % of maxmemory (${usedMemory} of ${maxMemory} bytes): writes fail at 100 %`,
+        );
+      }
+      this.nearFull = share >= NEAR_FULL;
+      return indicator.up({ ...readiness.details, usedMemory, maxMemory });
+    } catch {
+      return indicator.up(readiness.details); // INFO is not essential to serving
+    }
   }
 
   /** Cached by the catalog (5 minutes), so probes do not call AWS each time. */

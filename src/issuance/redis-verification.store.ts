@@ -10,6 +10,7 @@ import {
   CreateOutcome,
   DeliveryOutcome,
   NewCode,
+  RecordedAnswer,
   RejectOutcome,
   ReserveOutcome,
   ResendOptions,
@@ -36,10 +37,10 @@ type ScriptName =
   | 'cancel'
   | 'record-delivery';
 const SCRIPT_KEYS: Record<ScriptName, number> = {
-  create: 6,
+  create: 7,
   'reserve-attempt': 3,
-  approve: 3,
-  reject: 4,
+  approve: 4,
+  reject: 5,
   'claim-resend': 1,
   'release-resend': 1,
   'commit-resend': 4,
@@ -124,25 +125,41 @@ export class RedisVerificationStore extends VerificationStore {
     this.scripts = new LuaScripts(redis, 'otp', join(__dirname, 'lua'), SCRIPT_KEYS, { library: 'lib' });
   }
 
-  private run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<Reply> {
-    return this.scripts.run<Reply>(name, keys, args);
+  private run(name: ScriptName, keys: string[], args: (string | number)[], outcome?: string): Promise<Reply> {
+    return this.scripts.run<Reply>(name, keys, args, outcome);
+  }
+
+  /** The idempotency key and its ARGV for a script that may record an answer; without one, the record's key. */
+  private answerArgs(ref: VerificationRef, answer?: RecordedAnswer): [string, (string | number)[]] {
+    if (!answer) return [this.keys.record(ref.id), ['', '', 0]];
+    return [answer.key, [answer.held, answer.entry, answer.ttlMs]];
   }
 
   /**
-   * Two steps, as a script may touch only the keys it is given: read which verification is pending for the number,
-   * then run the script with that one's keys. The script refuses if the index changed in between (a concurrent start
-   * for the number), and the read is done again.
+   * Two steps, as a script may touch only the keys it is given: which verification is pending for the number
+   * (`previous`, as the start read it before its send, or read here), then the script with that one's keys, which
+   * also records the start's answer under its Idempotency-Key. The script refuses if the index changed in between (a
+   * concurrent start for the number), and the read is done again.
    */
-  async create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome> {
+  async create(
+    record: VerificationRecord,
+    codeHash: string,
+    now: number,
+    answer?: RecordedAnswer,
+    previous?: string | null,
+  ): Promise<CreateOutcome> {
     const { id, clientId, purpose, to } = record;
     const index = this.keys.pending(clientId, purpose, to);
     const codeTtl = record.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a verification must expire in the future');
     const fields = toFields(record);
+    const [answerKey, answerArgv] = this.answerArgs(record, answer);
+    let known = previous;
     for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-      const current = (await storeCall(this.redis.get(index))) ?? '';
+      const current = known !== undefined ? (known ?? '') : ((await storeCall(this.redis.get(index))) ?? '');
+      known = undefined;
       // Only an id of this number's tag names keys of this slot; anything else is overwritten, not finished.
-      const previous =
+      const replaces =
         VerificationKeys.isId(current) && current.slice(2, 6) === id.slice(2, 6) ? current : id;
       const reply = await this.run(
         'create',
@@ -150,9 +167,10 @@ export class RedisVerificationStore extends VerificationStore {
           this.keys.record(id),
           this.keys.codeHash(id),
           index,
-          this.keys.record(previous),
-          this.keys.codeHash(previous),
+          this.keys.record(replaces),
+          this.keys.codeHash(replaces),
           this.keys.messageIndex(to, record.messageId),
+          answerKey,
         ],
         [
           id,
@@ -162,10 +180,13 @@ export class RedisVerificationStore extends VerificationStore {
           codeTtl + this.policy.retentionMs,
           now,
           this.policy.retentionMs,
+          ...answerArgv,
           ...fields,
         ],
+        'the verification',
       );
       if (reply[0] !== 'created') continue;
+      // The verification (and its answer) are stored: the lookup by message id alone never fails the start.
       await this.writeLookup(record.messageId, id, codeTtl + this.policy.retentionMs);
       return { kind: 'created', replacedId: reply[1] || undefined };
     }
@@ -210,22 +231,30 @@ export class RedisVerificationStore extends VerificationStore {
     }
   }
 
-  async approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome> {
-    const r = await this.run('approve', this.lifecycleKeys(ref), [
-      ref.id,
-      codeVersion,
-      now,
-      this.policy.retentionMs,
-    ]);
+  async approve(
+    ref: VerificationRef,
+    codeVersion: number,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<ApproveOutcome> {
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
+    const r = await this.run(
+      'approve',
+      [...this.lifecycleKeys(ref), answerKey],
+      [ref.id, codeVersion, now, this.policy.retentionMs, ...answerArgv],
+      'the approval',
+    );
     return r[0] === 'approved' ? { kind: 'approved', messageId: r[1] } : { kind: 'stale' };
   }
 
-  async reject(ref: VerificationRef, now: number): Promise<RejectOutcome> {
+  async reject(ref: VerificationRef, now: number, answer?: RecordedAnswer): Promise<RejectOutcome> {
     const [record, codeHash, index] = this.lifecycleKeys(ref);
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
     const r = await this.run(
       'reject',
-      [record, codeHash, this.keys.failedChecks(ref.clientId, ref.to), index],
-      [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs],
+      [record, codeHash, this.keys.failedChecks(ref.clientId, ref.to), index, answerKey],
+      [ref.id, now, this.policy.retentionMs, this.policy.failedChecksWindowMs, ...answerArgv],
+      'the check',
     );
     return {
       kind: 'rejected',
@@ -269,7 +298,12 @@ export class RedisVerificationStore extends VerificationStore {
     );
   }
 
-  async commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome> {
+  async commitResend(
+    ref: VerificationRef,
+    code: NewCode,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<CommitOutcome> {
     const send = {
       channel: code.channel,
       messageId: code.messageId,
@@ -277,9 +311,10 @@ export class RedisVerificationStore extends VerificationStore {
     };
     const codeTtl = code.expiresAt - now;
     if (codeTtl <= 0) throw new RangeError('a code must expire in the future');
+    const [answerKey, answerArgv] = this.answerArgs(ref, answer);
     const r = await this.run(
       'commit-resend',
-      [...this.lifecycleKeys(ref), this.keys.messageIndex(ref.to, code.messageId)],
+      [...this.lifecycleKeys(ref), this.keys.messageIndex(ref.to, code.messageId), answerKey],
       [
         ref.id,
         code.hash,
@@ -289,7 +324,9 @@ export class RedisVerificationStore extends VerificationStore {
         code.expiresAt,
         codeTtl + this.policy.retentionMs,
         now,
+        ...answerArgv,
       ],
+      'the new code',
     );
     if (r[0] !== 'committed') return { kind: 'finished', status: r[1] as VerificationStatus };
     await this.writeLookup(code.messageId, ref.id, codeTtl + this.policy.retentionMs);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { IdempotentAnswer } from '../core/idempotent-answer';
 import {
   FallbackAlreadyUsed,
   MaxSendsReached,
@@ -24,6 +25,8 @@ export interface ResendVerificationCommand {
    * every other limit hold, and it happens at most once per verification.
    */
   fallback?: boolean;
+  /** The request's Idempotency-Key: installing the new code records the 200 in the same Lua step. */
+  answer?: IdempotentAnswer<VerificationRecord>;
 }
 
 /** `quota`: the rate-limit policy closest to its limit after this resend, for the RateLimit-* headers. */
@@ -95,10 +98,30 @@ export class ResendVerification {
     );
     const now = this.clock.now();
     const expiresAt = now + this.policy.ttlSeconds * 1000;
+    const send = { channel, messageId: receipt.messageId, sentAt: new Date(now).toISOString() };
+    // The verification as the commit leaves it (the claim counted the send and moved lastSendAt), for the answer
+    // the commit records under the key; the caller is answered with the record read back after it.
+    const expected: VerificationRecord = {
+      ...record,
+      sends: [...record.sends, send],
+      sendCount: claim.sendIndex + 1,
+      lastSendAt: claim.claimedAt,
+      fallbackAt: options.fallback ? claim.claimedAt : record.fallbackAt,
+      messageId: receipt.messageId,
+      expiresAt,
+      codeVersion: record.codeVersion + 1,
+    };
+    const answer = command.answer && {
+      key: command.answer.key,
+      held: command.answer.held,
+      ttlMs: command.answer.ttlMs,
+      entry: command.answer.entry(expected),
+    };
     const outcome = await this.store.commitResend(
       record,
       { hash, messageId: receipt.messageId, channel, sentAt: now, expiresAt },
       now,
+      answer,
     );
     if (outcome.kind === 'finished') throw new VerificationNotPending(outcome.status);
     const updated = await this.store.get(record.id);

@@ -1,4 +1,4 @@
-import { NotifyUnavailable } from '../common/domain-error';
+import { NotifyTimeout, NotifyUnavailable } from '../common/domain-error';
 import { CheckCodeForNumber } from '../verification/check-code-for-number';
 import { CheckCode } from '../verification/check-code';
 import { issuanceFixture } from '../../test/support/issuance-fixture';
@@ -88,6 +88,27 @@ describe(ResendVerification.name, () => {
     );
     const { verification: updated } = await resend.execute({ clientId: 'acme', id: started.verification.id });
     expect(updated.sends.map((s) => s.channel)).toEqual(['sms', 'voice']);
+  });
+
+  it('a resend whose send timed out keeps its claim: the message may be out, so the cooldown holds', async () => {
+    const { start, resend, sender, clock } = setup();
+    const started = await start.execute(command);
+    if (started.kind !== 'started') throw new Error('expected a start');
+    clock.t += 30_000;
+    sender.failNext = new NotifyTimeout();
+    await expect(resend.execute({ clientId: 'acme', id: started.verification.id })).rejects.toBeInstanceOf(
+      NotifyTimeout,
+    );
+    await expect(resend.execute({ clientId: 'acme', id: started.verification.id })).rejects.toMatchObject({
+      code: 'resend_too_soon',
+    });
+  });
+
+  it('a start whose send timed out stores no code', async () => {
+    const { start, sender, store } = setup();
+    sender.failNext = new NotifyTimeout();
+    await expect(start.execute(command)).rejects.toBeInstanceOf(NotifyTimeout);
+    expect(await store.latestPendingId('acme', 'login', '+12065550100')).toBeNull();
   });
 
   it("a start watches its code's expiry, a resend the new one; a dry run and a failed send watch nothing", async () => {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { StoreUnavailable } from '../common/domain-error';
+import { IdempotentAnswer } from '../core/idempotent-answer';
 import { DomainEvents } from '../core/domain-events';
 import { RequestedChannel, VerificationRecord } from '../core/verification';
 import { channelForSend } from '../dispatch/channel-policy';
@@ -23,7 +25,13 @@ export interface StartVerificationCommand {
   dryRun?: boolean;
   /** The end user's IP address (`X-End-User-IP`), for the per-IP limit. */
   endUserIp?: string;
+  /** The request's Idempotency-Key: the verification's creation records its 201 in the same Lua step. */
+  answer?: IdempotentAnswer<VerificationRecord>;
 }
+
+/** The store failed after Notify accepted the message: it went out, and its code was never stored. */
+const SENT_NOT_STORED =
+  'A code was sent, but the verification store failed before it was stored, so that code will not work; retry for a new one.';
 
 /** `quota`: the rate-limit policy closest to its limit after this request, for the RateLimit-* headers. */
 export type StartVerificationResult =
@@ -32,8 +40,10 @@ export type StartVerificationResult =
 
 /**
  * Issues a code and sends it. The rate limits admit the send first, before any hashing or Notify call, and get their
- * points back if the send fails. The record is written only after Notify accepted the message, so a failed send
- * leaves no pending verification holding an undelivered code; hashing runs while the message is on its way.
+ * points back if the send fails (not if its outcome is unknown). The record is written only after Notify accepted the
+ * message, in one Lua step with the answer under the request's Idempotency-Key, so a failed send leaves no pending
+ * verification holding an undelivered code, and a sent one is found by its key or number (README: "Failure points of
+ * a start"); hashing runs while the message is on its way.
  */
 @Injectable()
 export class StartVerification {
@@ -76,6 +86,15 @@ export class StartVerification {
       return { kind: 'dry_run', channel, templateId: receipt.templateId, quota: admission.quota };
     }
 
+    // Read before the send, so that once the message is out one store call remains (see VerificationStore.create).
+    const previous = command.answer
+      ? await this.store
+          .latestPendingId(command.clientId, command.purpose, phone.e164)
+          .catch(async (error) => {
+            await refund();
+            throw error;
+          })
+      : undefined;
     const { receipt, hash } = await this.issuer.issue(request, codeLength, refund);
     const now = this.clock.now();
     const verification: VerificationRecord = {
@@ -102,7 +121,18 @@ export class StartVerification {
       sendCount: 1,
       lastSendAt: now,
     };
-    const created = await this.store.create(verification, hash, now);
+    const answer = command.answer && {
+      key: command.answer.key,
+      held: command.answer.held,
+      ttlMs: command.answer.ttlMs,
+      entry: command.answer.entry(verification),
+    };
+    const created = await this.store
+      .create(verification, hash, now, answer, previous)
+      .catch((error: unknown) => {
+        // Never answered as if nothing was sent. (A write that may have landed is OutcomeUnknown, and passes.)
+        throw error instanceof StoreUnavailable ? new StoreUnavailable(error.cause, SENT_NOT_STORED) : error;
+      });
     await this.events.publish({ type: 'verification.started', verification });
     if (created.replacedId !== undefined) {
       await this.events.publish({

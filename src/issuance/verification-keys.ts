@@ -69,6 +69,11 @@ export class VerificationKeys {
     return createHmac('sha256', this.secret).update(`number:${to}`).digest('hex').slice(0, 24);
   }
 
+  /** The hash tag of a verification id (null if it is none), for keys a script touches beside the record. */
+  tagOfId(id: string): string | null {
+    return ID_PATTERN.exec(id)?.[1] ?? null;
+  }
+
   private idTag(id: string): string {
     const match = ID_PATTERN.exec(id);
     if (!match) throw new Error('not a verification id');

@@ -35,6 +35,14 @@ export type DeliveryOutcome =
 export type CancelOutcome =
   { kind: 'canceled' } | { kind: 'not_found' } | { kind: 'finished'; status: VerificationStatus };
 
+/** An answer to record under the request's Idempotency-Key in the step that makes its outcome (IdempotentAnswer). */
+export interface RecordedAnswer {
+  key: string;
+  held: string;
+  ttlMs: number;
+  entry: string;
+}
+
 /** What a script needs to name every key of a verification; the use case has read the record already. */
 export type VerificationRef = Pick<VerificationRecord, 'id' | 'clientId' | 'purpose' | 'to'>;
 
@@ -53,15 +61,30 @@ export interface NewCode {
  */
 export abstract class VerificationStore {
   /** Stores a verification whose first code was sent, replacing (canceling) the client's pending one for the same number and purpose. */
-  abstract create(record: VerificationRecord, codeHash: string, now: number): Promise<CreateOutcome>;
+  /**
+   * With `answer`, the start's answer is recorded in the same step; `previous` is the pending verification read
+   * before the send (latestPendingId), so that after the send the store is called once.
+   */
+  abstract create(
+    record: VerificationRecord,
+    codeHash: string,
+    now: number,
+    answer?: RecordedAnswer,
+    previous?: string | null,
+  ): Promise<CreateOutcome>;
   abstract get(id: string): Promise<VerificationRecord | null>;
   abstract latestPendingId(clientId: string, purpose: string, to: string): Promise<string | null>;
   /** Takes one check attempt before any hashing; refuses when attempts or the number's failure budget are spent. */
   abstract reserveAttempt(ref: VerificationRef, now: number): Promise<ReserveOutcome>;
   /** Succeeds exactly once, and only for the code version that was reserved. */
-  abstract approve(ref: VerificationRef, codeVersion: number, now: number): Promise<ApproveOutcome>;
+  abstract approve(
+    ref: VerificationRef,
+    codeVersion: number,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<ApproveOutcome>;
   /** Records a wrong code against the verification and against its number. */
-  abstract reject(ref: VerificationRef, now: number): Promise<RejectOutcome>;
+  abstract reject(ref: VerificationRef, now: number, answer?: RecordedAnswer): Promise<RejectOutcome>;
   /**
    * Takes the right to send another code (cooldown and send budget), before the send. With `fallback` it is the
    * automatic voice fallback: no cooldown, but the send budget holds and it succeeds once per verification.
@@ -74,7 +97,12 @@ export abstract class VerificationStore {
     options?: ResendOptions,
   ): Promise<void>;
   /** Installs the new code, replacing the previous one. */
-  abstract commitResend(ref: VerificationRef, code: NewCode, now: number): Promise<CommitOutcome>;
+  abstract commitResend(
+    ref: VerificationRef,
+    code: NewCode,
+    now: number,
+    answer?: RecordedAnswer,
+  ): Promise<CommitOutcome>;
   abstract cancel(ref: VerificationRef, now: number): Promise<CancelOutcome>;
   /** Failed checks a client's checks counted against a number in the current window. */
   abstract failedChecks(clientId: string, to: string): Promise<number>;

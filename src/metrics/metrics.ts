@@ -79,6 +79,23 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  private readonly redisUsedMemory = new Gauge({
+    name: 'otp_redis_used_memory_bytes',
+    help: "Redis's used_memory, read by each readiness probe.",
+    registers: [this.registry],
+  });
+
+  private readonly redisMaxMemory = new Gauge({
+    name: 'otp_redis_maxmemory_bytes',
+    help: "Redis's maxmemory (0: no limit), read by each readiness probe; writes fail with OOM when used_memory reaches it.",
+    registers: [this.registry],
+  });
+
+  redisMemory(usedMemory: number, maxMemory: number): void {
+    this.redisUsedMemory.set(usedMemory);
+    this.redisMaxMemory.set(maxMemory);
+  }
+
   /** The outbox, once there is one, tells its depth here; it is read at each scrape. */
   setOutboxDepthSource(source: () => number | Promise<number>): void {
     this.outboxDepthSource = source;

@@ -55,6 +55,56 @@ describe(Idempotency.name, () => {
   });
 });
 
+describe('Idempotency.releaseEventually', () => {
+  /** A store that refuses to settle `failures` times (Redis down), then works. */
+  class FlakyStore extends RedisIdempotencyStore {
+    constructor(private failures: number) {
+      super(createEmbeddedRedis('otp:'));
+    }
+    override async settle(...args: Parameters<RedisIdempotencyStore['settle']>): Promise<void> {
+      if (this.failures-- > 0) throw new Error('Connection is closed.');
+      return super.settle(...args);
+    }
+  }
+
+  it('keeps trying in the background until the store takes the release, so the key does not stay held', async () => {
+    const idempotency = new Idempotency(new FlakyStore(2), {
+      answerTtlMs: 86_400_000,
+      holdMs: 60_000,
+      waitMs: 0,
+      pollMs: 5,
+    });
+    const first = await idempotency.begin('acme', 'k1', {});
+    if (first.kind !== 'hold') throw new Error('expected a hold');
+    await idempotency.releaseEventually(first, true);
+    await expect(idempotency.begin('acme', 'k1', {})).rejects.toBeInstanceOf(IdempotencyInProgress);
+    await eventually(
+      async () => (await idempotency.begin('acme', 'k1', {}).catch(() => null))?.kind === 'hold',
+    );
+  });
+
+  it("changes nothing once the request's step recorded its answer", async () => {
+    const idempotency = setup();
+    const first = await idempotency.begin('acme', 'k1', {});
+    if (first.kind !== 'hold') throw new Error('expected a hold');
+    await idempotency.complete(first, { status: 200, body: { valid: true } });
+    await idempotency.releaseEventually(first, true);
+    expect(await idempotency.begin('acme', 'k1', {})).toEqual({
+      kind: 'replay',
+      status: 200,
+      body: { valid: true },
+    });
+  });
+});
+
+async function eventually(probe: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('never happened');
+}
+
 describe(fingerprintOf.name, () => {
   it('ignores key order, not values', () => {
     expect(fingerprintOf({ a: 1, b: { c: 2, d: 3 } })).toBe(fingerprintOf({ b: { d: 3, c: 2 }, a: 1 }));

@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { LuaScripts } from '../redis/lua-scripts';
 import { IdempotencyInProgress, IdempotencyKeyReused, InvalidRequest } from '../common/domain-error';
-import { storeCall } from '../redis/store-errors';
+import { storeCall, wasSentUnanswered } from '../redis/store-errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+const RELEASE_TRIES = 20;
+const RELEASE_EVERY_MS = 500;
 
 /** A request's first answer, kept to be given again. */
 export interface StoredAnswer {
@@ -71,6 +73,14 @@ export interface IdempotencySettings {
   pollMs: number;
 }
 
+/** A held key, for the use case whose write records the answer (see IdempotentAnswer). */
+export interface HeldKey {
+  key: string;
+  held: string;
+  ttlMs: number;
+  entry(status: number, body: unknown): string;
+}
+
 export type Begun =
   { kind: 'hold'; key: string; token: string; fingerprint: string } | ({ kind: 'replay' } & StoredAnswer);
 
@@ -87,17 +97,25 @@ export class Idempotency {
     private readonly settings: IdempotencySettings,
   ) {}
 
-  async begin(clientId: string, idempotencyKey: string, body: unknown): Promise<Begun> {
-    const key = `idem:${clientId}:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+  /**
+   * `tag`: the hash tag of the verification's keys (from its id or number), so that a Lua step of the verification
+   * can record the answer beside its own write in one slot.
+   */
+  async begin(clientId: string, idempotencyKey: string, body: unknown, tag?: string): Promise<Begun> {
+    const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+    const key = tag === undefined ? `idem:${clientId}:${digest}` : `idem:{${tag}}:${clientId}:${digest}`;
     const fingerprint = fingerprintOf(body);
     const token = randomUUID();
     const deadline = Date.now() + this.settings.waitMs;
     for (;;) {
-      const existing = await this.store.putIfAbsent(
-        key,
-        pendingEntry(fingerprint, token),
-        this.settings.holdMs,
-      );
+      const existing = await this.store
+        .putIfAbsent(key, pendingEntry(fingerprint, token), this.settings.holdMs)
+        .catch((error: unknown) => {
+          // The SET may land later, holding the key for no one: take it back behind it.
+          if (wasSentUnanswered(error))
+            void this.releaseEventually({ kind: 'hold', key, token, fingerprint });
+          throw error;
+        });
       if (!existing) return { kind: 'hold', key, token, fingerprint };
       if (existing.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
       if (existing.state === 'done') return { kind: 'replay', status: existing.status, body: existing.body };
@@ -106,6 +124,24 @@ export class Idempotency {
     }
   }
 
+  /** The held key as a Lua step needs it to record the answer itself (the entry `complete` would store). */
+  held(hold: Extract<Begun, { kind: 'hold' }>): HeldKey {
+    return {
+      key: hold.key,
+      held: JSON.stringify(pendingEntry(hold.fingerprint, hold.token)),
+      ttlMs: this.settings.answerTtlMs,
+      entry: (status, body) =>
+        JSON.stringify({
+          state: 'done',
+          fingerprint: hold.fingerprint,
+          token: hold.token,
+          status,
+          body,
+        } satisfies IdempotencyEntry),
+    };
+  }
+
+  /** Stores the answer; a no-op when the request's Lua step recorded it already (the key no longer holds its entry). */
   async complete(hold: Extract<Begun, { kind: 'hold' }>, answer: StoredAnswer): Promise<void> {
     const entry: IdempotencyEntry = {
       state: 'done',
@@ -123,6 +159,29 @@ export class Idempotency {
 
   async release(hold: Extract<Begun, { kind: 'hold' }>): Promise<void> {
     await this.store.settle(hold.key, pendingEntry(hold.fingerprint, hold.token), null, 0);
+  }
+
+  /**
+   * Releases the key, retrying in the background until Redis takes it (at most RELEASE_TRIES × RELEASE_EVERY_MS),
+   * so that a request whose store failed does not leave its key held for `holdMs`. Safe after a write whose outcome
+   * is unknown: the release goes over the same connection after it, so Redis runs it after that write (or after the
+   * write was lost with the connection), and it deletes only this request's pending entry. A write that landed with
+   * its answer has replaced that entry, and the release changes nothing; a write that never ran leaves the key free,
+   * and a retry runs afresh. `first`: the first attempt is awaited (a retry right after the answer then runs afresh).
+   */
+  async releaseEventually(hold: Extract<Begun, { kind: 'hold' }>, first = false): Promise<void> {
+    const attempt = () =>
+      this.release(hold).then(
+        () => true,
+        () => false,
+      );
+    if (first && (await attempt())) return;
+    void (async () => {
+      for (let tries = 0; tries < RELEASE_TRIES; tries++) {
+        await sleep(RELEASE_EVERY_MS, undefined, { ref: false }); // never holds a stopping process
+        if (await attempt()) return;
+      }
+    })();
   }
 }
 

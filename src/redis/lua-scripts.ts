@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { forEmbeddedRedis, isEmbeddedRedis } from './embedded-redis';
-import { storeCall } from './store-errors';
+import { outcomeCall, storeCall } from './store-errors';
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -31,10 +31,12 @@ export class LuaScripts<Name extends string> {
     }
   }
 
-  run<T>(name: Name, keys: (string | number)[], args: (string | number)[]): Promise<T> {
+  /** `outcome`: what the caller's answer reports ("the approval"); a timeout then rejects as OutcomeUnknown. */
+  run<T>(name: Name, keys: (string | number)[], args: (string | number)[], outcome?: string): Promise<T> {
     const command = this.command(name);
     if (!command) throw new Error(`Lua script ${name} is not defined`);
-    return storeCall(command.call(this.redis, ...keys, ...args) as Promise<T>);
+    const call = command.call(this.redis, ...keys, ...args) as Promise<T>;
+    return outcome === undefined ? storeCall(call) : outcomeCall(call, outcome);
   }
 
   private commandName(name: string): string {

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { Settings } from '../config/settings';
 import { createEmbeddedRedis } from './embedded-redis';
 import { connectRedis, connectRedisCluster } from './redis-connection';
+import { checkEvictionPolicy, readRedisMemory } from './redis-memory';
 
 export { connectRedis, connectRedisCluster } from './redis-connection';
 
@@ -42,9 +43,19 @@ class RedisLifecycle implements OnApplicationShutdown {
             'Sandbox mode on a shared Redis: this instance runs a Notify emulator of its own, so codes it sends are seen only by its /sandbox/messages and each instance counts the emulator limits apart. To run several instances, start one emulator (npm run emulator) and give every instance NOTIFY_CONFIGURATION_ID and NOTIFY_ENDPOINT.',
           );
         }
-        return clusterNodes
-          ? connectRedisCluster(clusterNodes, settings.redis)
-          : connectRedis(url!, settings.redis);
+        const redis = clusterNodes
+          ? await connectRedisCluster(clusterNodes, settings.redis)
+          : await connectRedis(url!, settings.redis);
+        try {
+          checkEvictionPolicy(await readRedisMemory(redis), {
+            production: settings.app.production,
+            allowEviction: settings.redis.allowEviction,
+          });
+        } catch (error) {
+          redis.disconnect();
+          throw error;
+        }
+        return redis;
       },
     },
     RedisLifecycle,

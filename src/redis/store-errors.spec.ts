@@ -1,7 +1,7 @@
 import { ReplyError } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { StoreUnavailable } from '../common/domain-error';
-import { asStoreError, isStoreFailure, storeCall } from './store-errors';
+import { OutcomeUnknown, StoreUnavailable } from '../common/domain-error';
+import { asStoreError, isStoreFailure, outcomeCall, storeCall, wasSentUnanswered } from './store-errors';
 
 /**
  * The texts ioredis 5 gives with Redis 7, as produced against real redis-servers by
@@ -93,5 +93,36 @@ describe(storeCall.name, () => {
   it('does not wrap a StoreUnavailable twice', () => {
     const unavailable = new StoreUnavailable();
     expect(asStoreError(unavailable)).toBe(unavailable);
+  });
+});
+
+describe(wasSentUnanswered.name, () => {
+  const unanswered = ['the command timeout', 'the retries per request'];
+
+  it.each(unanswered)('is sent and unanswered, so it may have run: %s', (name) => {
+    expect(wasSentUnanswered(failures[name])).toBe(true);
+    expect(wasSentUnanswered(new StoreUnavailable(failures[name]))).toBe(true);
+  });
+
+  it.each(Object.keys(failures).filter((name) => !unanswered.includes(name)))(
+    'did not run (refused before sending, or answered): %s',
+    (name) => {
+      expect(wasSentUnanswered(failures[name])).toBe(false);
+    },
+  );
+});
+
+describe(outcomeCall.name, () => {
+  it('rejects a write sent and unanswered as OutcomeUnknown naming it, any other failure as StoreUnavailable', async () => {
+    const unknown = await outcomeCall(Promise.reject(failures['the command timeout']), 'the approval').catch(
+      (error: unknown) => error,
+    );
+    expect(unknown).toBeInstanceOf(OutcomeUnknown);
+    expect(unknown).toMatchObject({ code: 'outcome_unknown', retryAfterSeconds: 1 });
+    expect((unknown as OutcomeUnknown).detail).toContain('the approval');
+    await expect(
+      outcomeCall(Promise.reject(failures['out of memory']), 'the approval'),
+    ).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(outcomeCall(Promise.resolve('ok'), 'the approval')).resolves.toBe('ok');
   });
 });

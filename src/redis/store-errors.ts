@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { StoreUnavailable } from '../common/domain-error';
+import { OutcomeUnknown, StoreUnavailable } from '../common/domain-error';
 
 /**
  * Redis replies that say the server cannot serve now, not that we asked wrongly, by their error code (the reply's
@@ -49,6 +49,29 @@ export function asStoreError(error: unknown): unknown {
 /** Awaits a Redis call; a store failure rejects as StoreUnavailable. */
 export function storeCall<T>(call: Promise<T>): Promise<T> {
   return call.catch((error: unknown) => {
+    throw asStoreError(error);
+  });
+}
+
+/**
+ * A command that was sent and never answered: slower than the command timeout, or in flight when the connection
+ * dropped (ioredis then gives up with MaxRetriesPerRequestError). Redis may yet run it (a paused server runs what
+ * waits in its socket when it resumes). A command refused before sending ("Connection is closed", "Stream isn't
+ * writeable") or answered with an error did not run.
+ */
+export function wasSentUnanswered(error: unknown): boolean {
+  const cause = error instanceof StoreUnavailable ? error.cause : error;
+  if (!(cause instanceof Error) || cause instanceof ReplyError) return false;
+  return cause.name === 'MaxRetriesPerRequestError' || /^Command timed out/.test(cause.message);
+}
+
+/**
+ * Awaits a write whose outcome the caller's answer reports (`what`: "the approval"): sent and unanswered, it rejects
+ * as OutcomeUnknown; any other store failure as StoreUnavailable.
+ */
+export function outcomeCall<T>(call: Promise<T>, what: string): Promise<T> {
+  return call.catch((error: unknown) => {
+    if (wasSentUnanswered(error)) throw new OutcomeUnknown(what, error);
     throw asStoreError(error);
   });
 }

@@ -3,7 +3,9 @@ import { DomainEvents } from '../core/domain-events';
 import { Clock } from '../common/clock';
 import { CodeHasher } from '../issuance/code-hasher';
 import { VerificationKeys } from '../issuance/verification-keys';
-import { VerificationStore } from '../issuance/verification-store';
+import { RecordedAnswer, VerificationStore } from '../issuance/verification-store';
+import { IdempotentAnswer } from '../core/idempotent-answer';
+import { VerificationRecord, VerificationStatus } from '../core/verification';
 import { parsePhoneNumber } from '../core/phone-number';
 import { CheckCode } from './check-code';
 
@@ -12,10 +14,20 @@ export interface CheckCodeForNumberCommand {
   to: string;
   code: string;
   purpose: string;
+  /** The request's Idempotency-Key: the approval or rejection records its answer in the same Lua step. */
+  answer?: IdempotentAnswer<CheckCodeForNumberResult>;
 }
 
+/**
+ * A right code that lost to another check (or a resend, a cancel, the clock) is told the verification's real status
+ * and id: whoever knows the code learns nothing from it.
+ */
 export type CheckCodeForNumberResult =
-  { valid: true; status: 'approved'; id: string } | { valid: false; status: 'pending' };
+  | { valid: true; status: 'approved'; id: string }
+  | { valid: false; status: 'pending' }
+  | { valid: false; status: VerificationStatus; id: string };
+
+const REFUSED: CheckCodeForNumberResult = { valid: false, status: 'pending' };
 
 /**
  * Checks a code against the caller's latest pending verification for a number. Every refusal looks the same, in body
@@ -40,22 +52,38 @@ export class CheckCodeForNumber {
     const id = await this.store.latestPendingId(command.clientId, command.purpose, e164);
     const record = id ? await this.store.get(id) : null;
     if (record && record.clientId === command.clientId) {
-      const result = await this.checkRecord(record, command.code);
+      const result = await this.checkRecord(record, command.code, command.answer);
       if (result) return result;
     } else {
       await this.events.publish({ type: 'verification.checked', result: 'not_found' });
       await this.decoy({ clientId: command.clientId, purpose: command.purpose, to: e164 }, command.code);
     }
-    return { valid: false, status: 'pending' };
+    return REFUSED;
   }
 
   private async checkRecord(
-    record: NonNullable<Awaited<ReturnType<VerificationStore['get']>>>,
+    record: VerificationRecord,
     code: string,
+    answer?: IdempotentAnswer<CheckCodeForNumberResult>,
   ): Promise<CheckCodeForNumberResult | null> {
-    const result = await this.checkCode.checkRecord(record, code);
+    const recorded = (held: IdempotentAnswer<CheckCodeForNumberResult>, result: CheckCodeForNumberResult) =>
+      ({
+        key: held.key,
+        held: held.held,
+        ttlMs: held.ttlMs,
+        entry: held.entry(result),
+      }) satisfies RecordedAnswer;
+    const result = await this.checkCode.checkRecord(
+      record,
+      code,
+      answer && {
+        approved: () => recorded(answer, { valid: true, status: 'approved', id: record.id }),
+        rejected: () => recorded(answer, REFUSED),
+      },
+    );
     if (!result.evaluated) await this.hasher.verifyNothing(code);
-    return result.valid ? { valid: true, status: 'approved', id: record.id } : null;
+    if (result.valid) return { valid: true, status: 'approved', id: record.id };
+    return result.matched ? { valid: false, status: result.status, id: record.id } : null;
   }
 
   /** The round trips and the hash work of a wrong code, on an id that names no verification, writing nothing. */

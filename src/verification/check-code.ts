@@ -4,12 +4,42 @@ import { VerificationNotFound } from '../common/domain-error';
 import { CodeHasher } from '../issuance/code-hasher';
 import { effectiveStatus, VerificationRecord, VerificationStatus } from '../core/verification';
 import { CheckResult, DomainEvents } from '../core/domain-events';
-import { VerificationStore } from '../issuance/verification-store';
+import { RecordedAnswer, VerificationStore } from '../issuance/verification-store';
+import { ANSWER_REMAINING, ANSWER_STATUS, IdempotentAnswer } from '../core/idempotent-answer';
 
 export interface CheckCodeCommand {
   clientId: string;
   id: string;
   code: string;
+  /** The request's Idempotency-Key: the approval or rejection records its answer in the same Lua step. */
+  answer?: IdempotentAnswer<CheckCodeResult>;
+}
+
+/** The entries a check records under its Idempotency-Key, by outcome. */
+export interface CheckAnswers {
+  approved(attemptsRemaining: number): RecordedAnswer;
+  /** With ANSWER_STATUS and ANSWER_REMAINING where the reject script fills them in. */
+  rejected(): RecordedAnswer;
+}
+
+/** The answers of a check by id, as the API gives them. */
+export function checkAnswers(id: string, answer: IdempotentAnswer<CheckCodeResult>): CheckAnswers {
+  const recorded = (result: CheckCodeResult): RecordedAnswer => ({
+    key: answer.key,
+    held: answer.held,
+    ttlMs: answer.ttlMs,
+    entry: answer.entry(result),
+  });
+  return {
+    approved: (attemptsRemaining) => recorded({ id, valid: true, status: 'approved', attemptsRemaining }),
+    rejected: () =>
+      recorded({
+        id,
+        valid: false,
+        status: ANSWER_STATUS as VerificationStatus,
+        attemptsRemaining: ANSWER_REMAINING as unknown as number,
+      }),
+  };
 }
 
 export interface CheckCodeResult {
@@ -39,15 +69,19 @@ export class CheckCode {
       await this.events.publish({ type: 'verification.checked', result: 'not_found' });
       throw new VerificationNotFound();
     }
-    return this.checkRecord(record, command.code);
+    return this.checkRecord(record, command.code, command.answer && checkAnswers(record.id, command.answer));
   }
 
-  /** The shared core, also used by the check by number. `evaluated` says whether a hash was compared. */
+  /**
+   * The shared core, also used by the check by number. `evaluated` says whether a hash was compared, `matched`
+   * whether the code was right (it may still have lost the race to another check, a resend or the clock).
+   */
   async checkRecord(
     record: VerificationRecord,
     code: string,
-  ): Promise<CheckCodeResult & { evaluated: boolean }> {
-    const { outcome, ...result } = await this.evaluate(record, code);
+    answers?: CheckAnswers,
+  ): Promise<CheckCodeResult & { evaluated: boolean; matched: boolean }> {
+    const { outcome, ...result } = await this.evaluate(record, code, answers);
     await this.events.publish({ type: 'verification.checked', result: outcome, verification: record });
     if (outcome === 'failed')
       await this.events.publish({ type: 'verification.failed', verification: record });
@@ -57,9 +91,10 @@ export class CheckCode {
   private async evaluate(
     record: VerificationRecord,
     code: string,
-  ): Promise<CheckCodeResult & { evaluated: boolean; outcome: CheckResult }> {
+    answers?: CheckAnswers,
+  ): Promise<CheckCodeResult & { evaluated: boolean; matched: boolean; outcome: CheckResult }> {
     const reservation = await this.store.reserveAttempt(record, this.clock.now());
-    const base = { id: record.id, valid: false, evaluated: false };
+    const base = { id: record.id, valid: false, evaluated: false, matched: false };
     switch (reservation.kind) {
       case 'not_found':
         await this.events.publish({ type: 'verification.checked', result: 'not_found' });
@@ -88,7 +123,12 @@ export class CheckCode {
     }
 
     if (await this.hasher.verify(reservation.hash, code)) {
-      const approval = await this.store.approve(record, reservation.codeVersion, this.clock.now());
+      const approval = await this.store.approve(
+        record,
+        reservation.codeVersion,
+        this.clock.now(),
+        answers?.approved(reservation.attemptsRemaining),
+      );
       if (approval.kind === 'approved') {
         await this.events.publish({
           type: 'verification.approved',
@@ -101,9 +141,12 @@ export class CheckCode {
           status: 'approved',
           attemptsRemaining: reservation.attemptsRemaining,
           evaluated: true,
+          matched: true,
           outcome: 'approved',
         };
       }
+      // The code was right but lost: the caller is told the verification's real status (approved, if another check
+      // with the same code won), read after the approval was refused.
       const current = await this.store.get(record.id);
       const status = current ? effectiveStatus(current, this.clock.now()) : 'expired';
       return {
@@ -112,17 +155,19 @@ export class CheckCode {
         status,
         attemptsRemaining: reservation.attemptsRemaining,
         evaluated: true,
+        matched: true,
         // The code was right but lost the race to a resend, a cancel or the clock.
         outcome: status === 'expired' ? 'expired' : status === 'pending' ? 'rejected' : 'not_pending',
       };
     }
-    const rejection = await this.store.reject(record, this.clock.now());
+    const rejection = await this.store.reject(record, this.clock.now(), answers?.rejected());
     return {
       id: record.id,
       valid: false,
       status: rejection.status,
       attemptsRemaining: rejection.attemptsRemaining,
       evaluated: true,
+      matched: false,
       // A wrong code that raced the one which failed the verification is a plain rejection: `failed` is told once.
       outcome: rejection.ended ? 'failed' : rejection.status === 'expired' ? 'expired' : 'rejected',
     };

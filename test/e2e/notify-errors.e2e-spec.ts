@@ -68,18 +68,6 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
       503,
       'notify_unavailable',
     ],
-    [
-      'a hang past the timeout',
-      { operation: 'SendNotifyTextMessage', delayMs: 1500, times: 2 },
-      503,
-      'notify_unavailable',
-    ],
-    [
-      'a dropped connection',
-      { operation: 'SendNotifyTextMessage', dropConnection: true, times: 2 },
-      503,
-      'notify_unavailable',
-    ],
   ];
 
   it.each(cases)('%s -> HTTP %s %s', async (_name, fault, status, code) => {
@@ -93,15 +81,16 @@ describe('Notify failures map to clear answers and leave nothing behind', () => 
     await expectNothingStored(to);
   });
 
-  it('retries one throttled or failed call and then succeeds', async () => {
+  // A hang and a dropped connection leave the send's outcome unknown: test/e2e/notify-timeout.e2e-spec.ts.
+  it('retries a throttled send (nothing was sent) and then succeeds; a server fault is not retried', async () => {
     svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'ThrottlingException' });
     expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550121' })).status).toBe(
       201,
     );
     svc.emulator.injectFault({ operation: 'SendNotifyTextMessage', exception: 'InternalServerException' });
-    expect((await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550122' })).status).toBe(
-      201,
-    );
+    const failed = await svc.http.post('/v1/verifications').set(auth).send({ to: '+12065550122' });
+    expect(failed.body).toMatchObject({ status: 503, code: 'notify_unavailable' });
+    expect(svc.emulator.messages({ to: '+12065550122' })).toHaveLength(0);
   });
 
   it("a country we allow but Notify does not enable -> 422 from Notify's own answer", async () => {

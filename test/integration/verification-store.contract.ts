@@ -1,12 +1,12 @@
 import Redis from 'ioredis';
 import { DeliveryStatus, VerificationRecord } from '../../src/core/verification';
 import { VerificationKeys } from '../../src/issuance/verification-keys';
-import { StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
+import { RecordedAnswer, StorePolicy, VerificationStore } from '../../src/issuance/verification-store';
 
 export interface StoreUnderTest {
   store: VerificationStore;
   keys: VerificationKeys;
-  /** The connection under the store, for what a test must do beside it. */
+  /** The connection under the store, for what a test must do beside it (e.g. idempotency keys). */
   redis: Redis;
   cleanup: () => Promise<void>;
 }
@@ -352,6 +352,78 @@ export function verificationStoreContract(
           ended: false,
         });
         expect(await subject.store.failedChecks(gone.clientId, gone.to)).toBe(1);
+      });
+    });
+
+    describe('answers recorded under an Idempotency-Key in the same step', () => {
+      /** A key held by a request, as Idempotency.begin leaves it, and the answer its step is to record. */
+      async function held(subject: StoreUnderTest, name: string, entry: string): Promise<RecordedAnswer> {
+        const key = `idem:{t}:acme:${name}`;
+        const pending = JSON.stringify({ fingerprint: 'f', token: name, state: 'pending' });
+        await subject.redis.set(key, pending, 'PX', 60_000);
+        return { key, held: pending, ttlMs: 60_000, entry };
+      }
+
+      it("records the approval with it, and never over another holder's entry", async () => {
+        const subject = await open();
+        const record = await started(subject, { messageId: 'msg-a' });
+        const answer = await held(subject, 'approve', '{"state":"done","body":{"valid":true}}');
+        await subject.store.reserveAttempt(record, Date.now());
+        expect(await subject.store.approve(record, 1, Date.now(), answer)).toEqual({
+          kind: 'approved',
+          messageId: 'msg-a',
+        });
+        expect(await subject.redis.get(answer.key)).toBe(answer.entry);
+
+        const other = await started(subject);
+        await subject.redis.set('idem:{t}:acme:taken', 'someone else');
+        await subject.store.reserveAttempt(other, Date.now());
+        await subject.store.approve(other, 1, Date.now(), { ...answer, key: 'idem:{t}:acme:taken' });
+        expect(await subject.redis.get('idem:{t}:acme:taken')).toBe('someone else');
+      });
+
+      it('records a rejection with the status and attempts its script decided', async () => {
+        const subject = await open();
+        const record = await started(subject, { maxAttempts: 2 });
+        const template = '{"body":{"status":"__STATUS__","attemptsRemaining":"__REMAINING__"}}';
+        const first = await held(subject, 'reject-1', template);
+        await subject.store.reserveAttempt(record, Date.now());
+        await subject.store.reject(record, Date.now(), first);
+        expect(JSON.parse((await subject.redis.get(first.key)) ?? '')).toEqual({
+          body: { status: 'pending', attemptsRemaining: 1 },
+        });
+        const second = await held(subject, 'reject-2', template);
+        await subject.store.reserveAttempt(record, Date.now());
+        await subject.store.reject(record, Date.now(), second);
+        expect(JSON.parse((await subject.redis.get(second.key)) ?? '')).toEqual({
+          body: { status: 'failed', attemptsRemaining: 0 },
+        });
+      });
+
+      it('records a start with its creation, replacing the pending verification read before the send', async () => {
+        const subject = await open();
+        const first = await started(subject);
+        const second = pendingRecord(subject.keys, { to: first.to });
+        const answer = await held(subject, 'start', '{"status":201}');
+        const previous = await subject.store.latestPendingId('acme', 'login', first.to);
+        const outcome = await subject.store.create(second, 'hash-2', second.createdAt, answer, previous);
+        expect(outcome).toEqual({ kind: 'created', replacedId: first.id });
+        expect(await subject.redis.get(answer.key)).toBe('{"status":201}');
+        expect(await subject.store.get(first.id)).toMatchObject({ status: 'canceled' });
+        expect(await subject.store.latestPendingId('acme', 'login', first.to)).toBe(second.id);
+      });
+
+      it('replaces the one that is pending when another start came between the read and the commit', async () => {
+        const subject = await open();
+        const first = await started(subject);
+        const read = await subject.store.latestPendingId('acme', 'login', first.to);
+        const between = await started(subject, { to: first.to });
+        const third = pendingRecord(subject.keys, { to: first.to });
+        const answer = await held(subject, 'start-3', '{"status":201}');
+        const outcome = await subject.store.create(third, 'hash-3', third.createdAt, answer, read);
+        expect(outcome).toEqual({ kind: 'created', replacedId: between.id });
+        expect(await subject.store.latestPendingId('acme', 'login', first.to)).toBe(third.id);
+        expect(await subject.store.get(between.id)).toMatchObject({ status: 'canceled' });
       });
     });
 

@@ -25,6 +25,11 @@ export class FaultQueue {
   clear(): void {
     this.faults = [];
   }
+
+  /** Faults not yet consumed: a test sees that a call reached the emulator when its fault is taken. */
+  get size(): number {
+    return this.faults.length;
+  }
 }
 
 /**

@@ -91,6 +91,11 @@ export class NotifyEmulator {
     this.faults.clear();
   }
 
+  /** How many injected faults wait for a call (a call that takes one has reached the emulator). */
+  pendingFaults(): number {
+    return this.faults.size;
+  }
+
   /**
    * SNS's side of delivery events: the topic, the test signing key and certificate (made on first use), and a
    * `fetch` that serves the certificate at its SNS-looking URL.

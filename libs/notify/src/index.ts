@@ -14,3 +14,4 @@ export type {
   SendVoiceInput,
   TemplateVariable,
 } from './notify.types';
+export { provesNothingSent, SendSafeRetryStrategy } from './send-safe-retry';

@@ -137,30 +137,59 @@ describe(`${NotifyClient.name} over HTTP with the real SDK`, () => {
     expect(received).toHaveLength(1);
   });
 
-  it('retries a server fault up to maxAttempts and then reports it as retryable', async () => {
+  it('retries throttling (refused before any work) up to maxAttempts and then reports it as retryable', async () => {
     const { client, received } = await start(
       (_request, response) =>
-        json(response, 500, { __type: 'InternalServerException', Message: 'Oops' }, 'req-500'),
+        json(response, 400, { __type: 'ThrottlingException', Message: 'Slow down' }, 'req-t'),
       { maxAttempts: 2 },
     );
 
-    const error = await rejectionOf(client.putFeedback('msg-1', 'RECEIVED'));
+    const error = await rejectionOf(client.sendText(SEND));
 
-    expect(error).toMatchObject({ kind: 'internal', retryable: true, attempts: 2, requestId: 'req-500' });
+    expect(error).toMatchObject({ kind: 'throttled', retryable: true, attempts: 2, requestId: 'req-t' });
     expect(received.map((request) => request.target)).toEqual([
-      'PinpointSMSVoiceV2.PutMessageFeedback',
-      'PinpointSMSVoiceV2.PutMessageFeedback',
+      'PinpointSMSVoiceV2.SendNotifyTextMessage',
+      'PinpointSMSVoiceV2.SendNotifyTextMessage',
     ]);
   });
 
-  it('makes three attempts by default', async () => {
+  it('makes three attempts by default for throttling', async () => {
     const { client, received } = await start((_request, response) =>
-      json(response, 500, { __type: 'InternalServerException', Message: 'Oops' }),
+      json(response, 400, { __type: 'ThrottlingException', Message: 'Slow down' }),
     );
 
     await rejectionOf(client.describeConfiguration('nc-1'));
 
     expect(received).toHaveLength(3);
+  });
+
+  // The send operations take no client token (no ClientToken, unlike create-notify-configuration, in
+  // https://docs.aws.amazon.com/cli/latest/reference/pinpoint-sms-voice-v2/send-notify-text-message.html): a server
+  // fault may come after the message went out, so a retry could deliver a second code.
+  it('does not retry a server fault, which may come after the send', async () => {
+    const { client, received } = await start(
+      (_request, response) =>
+        json(response, 500, { __type: 'InternalServerException', Message: 'Oops' }, 'req-500'),
+      { maxAttempts: 3 },
+    );
+
+    const error = await rejectionOf(client.sendText(SEND));
+
+    expect(error).toMatchObject({ kind: 'internal', retryable: true, attempts: 1, requestId: 'req-500' });
+    expect(received).toHaveLength(1);
+  });
+
+  it('does not retry a timeout or a dropped connection: Notify may have taken the request', async () => {
+    const hung = await start(() => undefined, { requestTimeoutMs: 200, maxAttempts: 3 });
+    expect(await rejectionOf(hung.client.sendText(SEND))).toMatchObject({ kind: 'timeout', attempts: 1 });
+    expect(hung.received).toHaveLength(1);
+
+    const dropped = await start((request) => request.socket.destroy(), { maxAttempts: 3 });
+    expect(await rejectionOf(dropped.client.sendText(SEND))).toMatchObject({
+      kind: 'network',
+      code: 'ECONNRESET',
+    });
+    expect(dropped.received).toHaveLength(1);
   });
 
   it('gives up on an unanswered request after requestTimeoutMs', async () => {
@@ -187,12 +216,13 @@ describe(`${NotifyClient.name} over HTTP with the real SDK`, () => {
   it('reports a refused connection as a network error', async () => {
     const stub = await listen(() => undefined);
     await stop(stub.server);
-    const client = new NotifyClient(options(stub.url, { maxAttempts: 1 }));
+    const client = new NotifyClient(options(stub.url, { maxAttempts: 2 }));
     clients.push(client);
 
     const error = await rejectionOf(client.sendText(SEND));
 
-    expect(error).toMatchObject({ kind: 'network', retryable: true, code: 'ECONNREFUSED' });
+    // Refused before the request left: retried (nothing can have been sent), then reported.
+    expect(error).toMatchObject({ kind: 'network', retryable: true, code: 'ECONNREFUSED', attempts: 2 });
     expect(error.message).not.toContain('482913');
   });
 });

@@ -23,6 +23,7 @@ import type {
   SendResult,
   SendVoiceInput,
 } from './notify.types';
+import { SendSafeRetryStrategy } from './send-safe-retry';
 import { TtlCache } from './ttl-cache';
 
 export const NOTIFY_DEFAULTS = {
@@ -50,8 +51,8 @@ export function createNotifySdkClient(options: NotifyClientOptions): PinpointSMS
     region: options.region,
     endpoint: options.endpoint,
     credentials: options.credentials,
-    maxAttempts: options.maxAttempts ?? NOTIFY_DEFAULTS.maxAttempts,
-    retryMode: 'standard',
+    // Retries only what proves nothing was sent (throttling, a failed connect): a send must not deliver twice.
+    retryStrategy: new SendSafeRetryStrategy(options.maxAttempts ?? NOTIFY_DEFAULTS.maxAttempts),
     requestHandler: {
       connectionTimeout: timeoutMs,
       requestTimeout: timeoutMs,

@@ -14,3 +14,13 @@ local function finish(record, hash, index, id, status, now, retention)
   if redis.call('GET', index) == id then redis.call('DEL', index) end
   redis.call('PEXPIRE', record, retention)
 end
+
+-- Records a request's answer under its Idempotency-Key in the step that made its outcome, if the request still
+-- holds the key (its pending entry, byte for byte); `held` empty: the request sent no key. `status` and `remaining`
+-- fill the placeholders of a rejection's answer.
+local function record_answer(key, held, answer, ttl, status, remaining)
+  if held == '' or redis.call('GET', key) ~= held then return end
+  if status then answer = string.gsub(answer, '__STATUS__', status) end
+  if remaining then answer = string.gsub(answer, '"__REMAINING__"', remaining) end
+  redis.call('SET', key, answer, 'PX', ttl)
+end

@@ -380,15 +380,16 @@ export interface components {
     schemas: {
         CheckByNumberResponse: {
             /**
-             * @description Only when valid
+             * @description When valid, and for a right code that lost
              * @example VE8c1f0e5b7a2d4c6e9f1a3b5c7d9e0f1a
              */
             id?: string;
             /**
+             * @description `pending` for every refusal, except a right code that lost to another check, a resend or the clock: it is told the real status
              * @example approved
              * @enum {string}
              */
-            status: "pending" | "approved";
+            status: "pending" | "approved" | "failed" | "expired" | "canceled";
             /** @description false for a wrong code and for a number without a pending verification alike */
             valid: boolean;
         };
@@ -1264,7 +1265,10 @@ export interface operations {
     VerificationsController_checkByNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1300,6 +1304,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: `idempotency_in_progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -1318,7 +1331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Unprocessable Entity: `invalid_phone_number` */
+            /** @description Unprocessable Entity: `invalid_phone_number`, `idempotency_key_reused` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1327,7 +1340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `store_unavailable` */
+            /** @description Service Unavailable: `store_unavailable`, `outcome_unknown` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1447,7 +1460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `notify_timeout`, `outcome_unknown`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1575,7 +1588,10 @@ export interface operations {
     VerificationsController_checkCode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The verification id */
                 id: string;
@@ -1623,6 +1639,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: `idempotency_in_progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -1641,7 +1666,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `store_unavailable` */
+            /** @description Unprocessable Entity: `idempotency_key_reused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable: `store_unavailable`, `outcome_unknown` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1657,7 +1691,10 @@ export interface operations {
     VerificationsController_resendCode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retrying with the same key and body answers the first result (recorded with the write it describes) instead of running again */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The verification id */
                 id: string;
@@ -1758,7 +1795,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `store_unavailable` */
+            /** @description Service Unavailable: `notify_unavailable`, `notify_capacity`, `notify_configuration_not_found`, `notify_configuration_inactive`, `notify_access_denied`, `notify_daily_limit`, `notify_spend_limit`, `notify_request_rejected`, `notify_timeout`, `outcome_unknown`, `store_unavailable` */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
