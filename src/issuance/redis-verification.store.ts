@@ -43,7 +43,7 @@ const SCRIPT_KEYS: Record<ScriptName, number> = {
   reject: 5,
   'claim-resend': 1,
   'release-resend': 1,
-  'commit-resend': 4,
+  'commit-resend': 5,
   cancel: 3,
   'record-delivery': 1,
 };

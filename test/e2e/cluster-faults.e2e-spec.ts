@@ -39,7 +39,13 @@ describe('Redis Cluster: a master killed under load, then back', () => {
   it('answers 503 store_unavailable while a master is down, and 201 again once it is back', async () => {
     const ready = await svc.http.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.details.redis).toEqual({ status: 'up', mode: 'cluster', masters: 3 });
+    expect(ready.body.details.redis).toEqual({
+      status: 'up',
+      mode: 'cluster',
+      masters: 3,
+      usedMemory: expect.any(Number),
+      maxMemory: expect.any(Number),
+    });
 
     // Load: four clients starting verifications for ever new numbers until told to stop.
     const statuses: { status: number; code?: string }[] = [];

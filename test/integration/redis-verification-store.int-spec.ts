@@ -126,8 +126,10 @@ describe(`${RedisVerificationStore.name} on Redis`, () => {
 
     const stored: string[] = [];
     for (const [name, value] of await dumpPrefix(redis, prefix)) {
-      const fields = value.startsWith('{') ? (JSON.parse(value) as Record<string, string>) : undefined;
-      stored.push(name, ...(fields ? Object.entries(fields).flat() : [value]));
+      // A hash (its fields as JSON) or a string, which may itself be JSON (an idempotency answer) holding non-strings.
+      const fields = value.startsWith('{') ? (JSON.parse(value) as Record<string, unknown>) : undefined;
+      const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+      stored.push(name, ...(fields ? Object.entries(fields).flatMap(([k, v]) => [k, text(v)]) : [value]));
     }
 
     expect(stored).toContain(hash);
