@@ -38,7 +38,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (header === undefined) return next.handle();
     const key = parseIdempotencyKey(header);
     if (!request.clientId) throw new Unauthorized();
-    return from(this.idempotency.begin(request.clientId, key, request.body, this.tagOf(request))).pipe(
+    const { tag, number } = this.scopeOf(request);
+    return from(this.idempotency.begin(request.clientId, key, request.body, tag, number)).pipe(
       mergeMap((begun) => {
         if (begun.kind === 'replay') {
           void reply.status(begun.status);
@@ -65,19 +66,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /**
    * The hash tag of the verification's keys, so the key shares their slot and the use case's Lua step can record the
    * answer beside its write on Redis Cluster: the tag of the verification named in the path, or (start, check by
-   * number) of the body's number. So a key reused with another number is another key, and is not told apart as a
-   * reuse: it runs as a new request (the README says so). A body without a valid number fails validation before any
+   * number) of the body's number; then `number`, its keyed digest, lets Idempotency refuse the key reused with
+   * another number, which would be another Redis key. A body without a valid number fails validation before any
    * script runs; its key is then untagged.
    */
-  private tagOf(request: FastifyRequest): string | undefined {
+  private scopeOf(request: FastifyRequest): { tag?: string; number?: string } {
     const id = (request.params as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'string') return this.keys.tagOfId(id) ?? undefined;
+    if (typeof id === 'string') return { tag: this.keys.tagOfId(id) ?? undefined };
     const to = (request.body as { to?: unknown } | undefined)?.to;
-    if (typeof to !== 'string') return undefined;
+    if (typeof to !== 'string') return {};
     try {
-      return this.keys.tagOf(parsePhoneNumber(to).e164);
+      const { e164 } = parsePhoneNumber(to);
+      return { tag: this.keys.tagOf(e164), number: this.keys.numberDigest(e164) };
     } catch {
-      return undefined;
+      return {};
     }
   }
 }

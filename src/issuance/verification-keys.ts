@@ -65,7 +65,8 @@ export class VerificationKeys {
     return `f:{${this.tagOf(to)}}:${clientId}:${this.numberDigest(to)}`;
   }
 
-  private numberDigest(to: string): string {
+  /** A keyed digest of a number: what a key or value may hold in its place. */
+  numberDigest(to: string): string {
     return createHmac('sha256', this.secret).update(`number:${to}`).digest('hex').slice(0, 24);
   }
 

@@ -32,6 +32,8 @@ export abstract class IdempotencyStore {
     answer: IdempotencyEntry | null,
     ttlMs: number,
   ): Promise<void>;
+  /** Sets `value` unless the key holds one; returns the value already there, or null when this one was set. */
+  abstract claim(key: string, value: string, ttlMs: number): Promise<string | null>;
 }
 
 export class RedisIdempotencyStore extends IdempotencyStore {
@@ -40,6 +42,14 @@ export class RedisIdempotencyStore extends IdempotencyStore {
   constructor(private readonly redis: Redis) {
     super();
     this.scripts = new LuaScripts(redis, 'otp:rl', join(__dirname, 'lua'), { 'idempotency-settle': 1 });
+  }
+
+  async claim(key: string, value: string, ttlMs: number): Promise<string | null> {
+    for (;;) {
+      if ((await storeCall(this.redis.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK') return null;
+      const existing = await storeCall(this.redis.get(key));
+      if (existing !== null) return existing;
+    }
   }
 
   async putIfAbsent(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry | null> {
@@ -99,11 +109,27 @@ export class Idempotency {
 
   /**
    * `tag`: the hash tag of the verification's keys (from its id or number), so that a Lua step of the verification
-   * can record the answer beside its own write in one slot.
+   * can record the answer beside its own write in one slot. `number`, when the tag is the body's number (a start, a
+   * check by number): a digest of it, kept beside the key under a name without the tag, so that the key reused with
+   * another number (another tag, so another Redis key) is still refused as a reuse.
    */
-  async begin(clientId: string, idempotencyKey: string, body: unknown, tag?: string): Promise<Begun> {
+  async begin(
+    clientId: string,
+    idempotencyKey: string,
+    body: unknown,
+    tag?: string,
+    number?: string,
+  ): Promise<Begun> {
     const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const key = tag === undefined ? `idem:${clientId}:${digest}` : `idem:{${tag}}:${clientId}:${digest}`;
+    if (number !== undefined) {
+      const first = await this.store.claim(
+        `idem-to:${clientId}:${digest}`,
+        number,
+        this.settings.answerTtlMs,
+      );
+      if (first !== null && first !== number) throw new IdempotencyKeyReused();
+    }
     const fingerprint = fingerprintOf(body);
     const token = randomUUID();
     const deadline = Date.now() + this.settings.waitMs;

@@ -356,9 +356,17 @@ export function verificationStoreContract(
     });
 
     describe('answers recorded under an Idempotency-Key in the same step', () => {
-      /** A key held by a request, as Idempotency.begin leaves it, and the answer its step is to record. */
-      async function held(subject: StoreUnderTest, name: string, entry: string): Promise<RecordedAnswer> {
-        const key = `idem:{t}:acme:${name}`;
+      /**
+       * A key held by a request, as Idempotency.begin leaves it (with the hash tag of the verification's number, so
+       * the step stays in one cluster slot), and the answer its step is to record.
+       */
+      async function held(
+        subject: StoreUnderTest,
+        name: string,
+        entry: string,
+        to: string,
+      ): Promise<RecordedAnswer> {
+        const key = `idem:{${subject.keys.tagOf(to)}}:acme:${name}`;
         const pending = JSON.stringify({ fingerprint: 'f', token: name, state: 'pending' });
         await subject.redis.set(key, pending, 'PX', 60_000);
         return { key, held: pending, ttlMs: 60_000, entry };
@@ -367,7 +375,7 @@ export function verificationStoreContract(
       it("records the approval with it, and never over another holder's entry", async () => {
         const subject = await open();
         const record = await started(subject, { messageId: 'msg-a' });
-        const answer = await held(subject, 'approve', '{"state":"done","body":{"valid":true}}');
+        const answer = await held(subject, 'approve', '{"state":"done","body":{"valid":true}}', record.to);
         await subject.store.reserveAttempt(record, Date.now());
         expect(await subject.store.approve(record, 1, Date.now(), answer)).toEqual({
           kind: 'approved',
@@ -376,23 +384,24 @@ export function verificationStoreContract(
         expect(await subject.redis.get(answer.key)).toBe(answer.entry);
 
         const other = await started(subject);
-        await subject.redis.set('idem:{t}:acme:taken', 'someone else');
+        const taken = `idem:{${subject.keys.tagOf(other.to)}}:acme:taken`;
+        await subject.redis.set(taken, 'someone else');
         await subject.store.reserveAttempt(other, Date.now());
-        await subject.store.approve(other, 1, Date.now(), { ...answer, key: 'idem:{t}:acme:taken' });
-        expect(await subject.redis.get('idem:{t}:acme:taken')).toBe('someone else');
+        await subject.store.approve(other, 1, Date.now(), { ...answer, key: taken });
+        expect(await subject.redis.get(taken)).toBe('someone else');
       });
 
       it('records a rejection with the status and attempts its script decided', async () => {
         const subject = await open();
         const record = await started(subject, { maxAttempts: 2 });
         const template = '{"body":{"status":"__STATUS__","attemptsRemaining":"__REMAINING__"}}';
-        const first = await held(subject, 'reject-1', template);
+        const first = await held(subject, 'reject-1', template, record.to);
         await subject.store.reserveAttempt(record, Date.now());
         await subject.store.reject(record, Date.now(), first);
         expect(JSON.parse((await subject.redis.get(first.key)) ?? '')).toEqual({
           body: { status: 'pending', attemptsRemaining: 1 },
         });
-        const second = await held(subject, 'reject-2', template);
+        const second = await held(subject, 'reject-2', template, record.to);
         await subject.store.reserveAttempt(record, Date.now());
         await subject.store.reject(record, Date.now(), second);
         expect(JSON.parse((await subject.redis.get(second.key)) ?? '')).toEqual({
@@ -404,7 +413,7 @@ export function verificationStoreContract(
         const subject = await open();
         const first = await started(subject);
         const second = pendingRecord(subject.keys, { to: first.to });
-        const answer = await held(subject, 'start', '{"status":201}');
+        const answer = await held(subject, 'start', '{"status":201}', first.to);
         const previous = await subject.store.latestPendingId('acme', 'login', first.to);
         const outcome = await subject.store.create(second, 'hash-2', second.createdAt, answer, previous);
         expect(outcome).toEqual({ kind: 'created', replacedId: first.id });
@@ -419,7 +428,7 @@ export function verificationStoreContract(
         const read = await subject.store.latestPendingId('acme', 'login', first.to);
         const between = await started(subject, { to: first.to });
         const third = pendingRecord(subject.keys, { to: first.to });
-        const answer = await held(subject, 'start-3', '{"status":201}');
+        const answer = await held(subject, 'start-3', '{"status":201}', first.to);
         const outcome = await subject.store.create(third, 'hash-3', third.createdAt, answer, read);
         expect(outcome).toEqual({ kind: 'created', replacedId: between.id });
         expect(await subject.store.latestPendingId('acme', 'login', first.to)).toBe(third.id);
