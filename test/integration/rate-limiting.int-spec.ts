@@ -138,6 +138,25 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
     expect(left).toEqual([]);
   });
 
+  it('a refusal gives its own point back in the step that counted it: the flood to one number costs 3 round trips, not 4', async () => {
+    const { limits, redis, dump } = await setup({ LIMIT_SENDS_PER_NUMBER_15_MIN: '1' });
+    await start(limits, '+12065550100');
+    const before = await dump();
+    const sent = jest.spyOn(redis, 'sendCommand'); // passes every command through to Redis; only counts them
+    try {
+      expect(await codeOf(start(limits, '+12065550100'))).toBe('rate_limited_destination');
+      // The API key's take, the number's take (refused and undone in the same script), the API key's refund.
+      expect(sent.mock.calls.map(([command]) => (command as { name: string }).name)).toEqual([
+        'evalsha',
+        'evalsha',
+        'evalsha',
+      ]);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await dump()).toEqual(before);
+  });
+
   it('the pumping guard blocks a hot prefix without approvals, not one whose codes are used, until the block ends', async () => {
     const { clock, limits, seen } = await setup({
       PUMPING_MIN_SENDS: '10',
