@@ -33,6 +33,9 @@ export interface SetResult {
   scenarios: ScenarioResult[];
   /** The service's VmRSS high-water mark over the whole set. */
   servicePeakRssMB?: number;
+  /** The mean of the floor runs just before and just after this set: what its ratios compare with. */
+  floorRps?: number;
+  floorCpuMsPerRequest?: number;
 }
 
 export interface FloorRun extends RunFigures {
@@ -116,7 +119,63 @@ function withoutRps(ceiling: CeilingResult & { rps: number }): CeilingResult {
   return { hashMs, verifyMs, hashesPerS, verifiesPerS, concurrency };
 }
 
-/** Medians over the rounds, and the issue's ratios and targets from them. */
+type SetSummary = Summary['sets'][string];
+
+/** The issue's ratios for one set of one round, against the ceiling and the floor measured next to it. */
+function ratiosOf(result: SetResult): Ratio[] {
+  const out: Ratio[] = [];
+  const { ceiling, floorRps, floorCpuMsPerRequest } = result;
+  const label = result.set.label;
+  const run = (name: ScenarioName) => result.scenarios.find((s) => s.name === name);
+  const add = (what: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) out.push({ what: `${label} hashing: ${what}`, value });
+  };
+  if (label === 'default') {
+    add('start / raw argon2 hash ceiling', (run('start')?.saturation.rps ?? NaN) / ceiling.hashesPerS);
+    add(
+      'wrong-code check / raw argon2 verify ceiling',
+      (run('check')?.saturation.rps ?? NaN) / ceiling.verifiesPerS,
+    );
+    add(
+      'check by number / raw argon2 verify ceiling',
+      (run('check-by-number')?.saturation.rps ?? NaN) / ceiling.verifiesPerS,
+    );
+    add('start p99 at half load / one hash', (run('start')?.half.p99Ms ?? NaN) / ceiling.hashMs);
+    add('check p99 at half load / one verify', (run('check')?.half.p99Ms ?? NaN) / ceiling.verifyMs);
+  }
+  if (floorRps) {
+    add('wrong-code check / floor', (run('check')?.saturation.rps ?? NaN) / floorRps);
+    add('start / floor', (run('start')?.saturation.rps ?? NaN) / floorRps);
+    add('check by number / floor', (run('check-by-number')?.saturation.rps ?? NaN) / floorRps);
+    add('start-read-check flow (its requests) / floor', (run('flow')?.saturation.rps ?? NaN) / floorRps);
+    add('flood of starts to one number (429) / floor', (run('flood')?.saturation.rps ?? NaN) / floorRps);
+  }
+  if (floorCpuMsPerRequest) {
+    // The same comparison in CPU time, which a busy machine disturbs less than rates: floor CPU / service CPU.
+    for (const name of ['check', 'start', 'flood'] as const) {
+      add(
+        `${name}: floor CPU per request / service CPU per request`,
+        floorCpuMsPerRequest / (run(name)?.saturation.service.cpuMsPerRequest ?? NaN),
+      );
+    }
+  }
+  return out;
+}
+
+const TARGETS: Record<string, Ratio['target']> = {
+  'default hashing: start / raw argon2 hash ceiling': { min: 0.9 },
+  'default hashing: wrong-code check / raw argon2 verify ceiling': { min: 0.9 },
+  'default hashing: start p99 at half load / one hash': { max: 3 },
+  'default hashing: check p99 at half load / one verify': { max: 3 },
+  'minimal hashing: wrong-code check / floor': { min: 0.5 },
+  'minimal hashing: start / floor': { min: 0.25 },
+  'minimal hashing: flood of starts to one number (429) / floor': { min: 0.5 },
+};
+
+/**
+ * Medians over the rounds. Each ratio is taken within its round (the service against the ceiling and the floor
+ * measured next to it), and its median over the rounds is what is reported; peak RSS is the highest of any round.
+ */
 export function summarize(rounds: Round[]): Summary {
   const floorRuns = rounds.flatMap((r) => r.floor.map((f) => f.rps));
   const floorRps = median(floorRuns);
@@ -124,10 +183,14 @@ export function summarize(rounds: Round[]): Summary {
     rounds.flatMap((r) => r.floor.map((f) => f.floor.cpuMsPerRequest ?? NaN)),
   );
   const sets: Summary['sets'] = {};
+  const byWhat = new Map<string, number[]>();
+  for (const result of rounds.flatMap((r) => r.sets)) {
+    for (const r of ratiosOf(result)) byWhat.set(r.what, [...(byWhat.get(r.what) ?? []), r.value]);
+  }
   for (const label of new Set(rounds.flatMap((r) => r.sets.map((s) => s.set.label)))) {
     const results = rounds.flatMap((r) => r.sets.filter((s) => s.set.label === label));
     const ceiling = medianRun(results.map((r) => ({ ...r.ceiling, rps: r.ceiling.verifiesPerS })));
-    const scenarios: Summary['sets'][string]['scenarios'] = {};
+    const scenarios: SetSummary['scenarios'] = {};
     for (const name of new Set(results.flatMap((r) => r.scenarios.map((s) => s.name)))) {
       const runs = results.flatMap((r) => r.scenarios.filter((s) => s.name === name));
       scenarios[name] = {
@@ -142,82 +205,7 @@ export function summarize(rounds: Round[]): Summary {
       servicePeakRssMB: rss.length ? Math.max(...rss) : undefined,
     };
   }
-
-  const ratios: Ratio[] = [];
-  const def = sets.default;
-  const min = sets.minimal;
-  const sat = (set: Summary['sets'][string] | undefined, name: ScenarioName) =>
-    set?.scenarios[name]?.saturation;
-  const half = (set: Summary['sets'][string] | undefined, name: ScenarioName) => set?.scenarios[name]?.half;
-  if (def) {
-    const start = sat(def, 'start');
-    const check = sat(def, 'check');
-    const byNumber = sat(def, 'check-by-number');
-    if (start)
-      ratios.push(
-        ratio('default hashing: start / raw argon2 hash ceiling', start.rps / def.ceiling.hashesPerS, {
-          min: 0.9,
-        }),
-      );
-    if (check)
-      ratios.push(
-        ratio(
-          'default hashing: wrong-code check / raw argon2 verify ceiling',
-          check.rps / def.ceiling.verifiesPerS,
-          { min: 0.9 },
-        ),
-      );
-    if (byNumber)
-      ratios.push(
-        ratio(
-          'default hashing: check by number / raw argon2 verify ceiling',
-          byNumber.rps / def.ceiling.verifiesPerS,
-        ),
-      );
-    const startHalf = half(def, 'start');
-    const checkHalf = half(def, 'check');
-    if (startHalf)
-      ratios.push(
-        ratio('default hashing: start p99 at half load / one hash', startHalf.p99Ms / def.ceiling.hashMs, {
-          max: 3,
-        }),
-      );
-    if (checkHalf)
-      ratios.push(
-        ratio(
-          'default hashing: check p99 at half load / one verify',
-          checkHalf.p99Ms / def.ceiling.verifyMs,
-          { max: 3 },
-        ),
-      );
-  }
-  if (Number.isFinite(floorRps)) {
-    const ofFloor = (what: string, run: MeasuredRun | undefined, target?: number) => {
-      if (run)
-        ratios.push(
-          ratio(`${what} / floor`, run.rps / floorRps, target === undefined ? undefined : { min: target }),
-        );
-    };
-    ofFloor('minimal hashing: wrong-code check', sat(min, 'check'), 0.5);
-    ofFloor('minimal hashing: start', sat(min, 'start'), 0.25);
-    ofFloor('minimal hashing: check by number', sat(min, 'check-by-number'));
-    ofFloor('minimal hashing: start-read-check flow (its requests)', sat(min, 'flow'));
-    ofFloor('minimal hashing: flood of starts to one number (429)', sat(min, 'flood'), 0.5);
-    ofFloor('default hashing: flood of starts to one number (429)', sat(def, 'flood'));
-  }
-  if (Number.isFinite(floorCpuMsPerRequest)) {
-    // The same comparison in CPU time, which a busy machine disturbs less than rates: floor CPU / service CPU.
-    const cpuShare = (what: string, run: MeasuredRun | undefined) => {
-      const cpu = run?.service.cpuMsPerRequest;
-      if (cpu)
-        ratios.push(
-          ratio(`${what}: floor CPU per request / service CPU per request`, floorCpuMsPerRequest / cpu),
-        );
-    };
-    cpuShare('minimal hashing: wrong-code check', sat(min, 'check'));
-    cpuShare('minimal hashing: start', sat(min, 'start'));
-    cpuShare('minimal hashing: flood (429)', sat(min, 'flood'));
-  }
+  const ratios: Ratio[] = [...byWhat].map(([what, values]) => ratio(what, median(values), TARGETS[what]));
   for (const [label, set] of Object.entries(sets)) {
     if (set.servicePeakRssMB !== undefined) {
       ratios.push(

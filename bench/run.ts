@@ -412,10 +412,15 @@ async function main(): Promise<number> {
         round.floor.push(await measureFloor(config, floor, floorUrl));
         round.sets.push(await measureSet(config, set, r, prefix, numbers));
       }
-      if (r === config.rounds) {
-        console.log(`\n== round ${r}: the floor`);
-        round.floor.push(await measureFloor(config, floor, floorUrl));
-      }
+      console.log(`\n== round ${r}: the floor`);
+      round.floor.push(await measureFloor(config, floor, floorUrl));
+      // Each set is compared with the floor measured just before and just after it.
+      round.sets.forEach((set, i) => {
+        const around = [round.floor[i], round.floor[i + 1]];
+        set.floorRps = (around[0].rps + around[1].rps) / 2;
+        set.floorCpuMsPerRequest =
+          ((around[0].floor.cpuMsPerRequest ?? NaN) + (around[1].floor.cpuMsPerRequest ?? NaN)) / 2;
+      });
     }
     await floor.stop();
 
