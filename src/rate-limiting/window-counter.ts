@@ -119,6 +119,12 @@ export class WindowCounter {
     await this.limiter.delete(this.window(subject).key);
   }
 
+  /** The current window of `subject`: its key (under the connection's prefix), when it ends, and its key's TTL. */
+  slot(subject: string): { key: string; resetMs: number; ttlSeconds: number } {
+    const { key, resetMs, options } = this.window(subject);
+    return { key: `rl:${this.policy.name}:${key}`, resetMs, ttlSeconds: options.customDuration };
+  }
+
   private window(subject: string) {
     const now = this.clock.now();
     const windowMs = this.policy.windowSeconds * 1000;
