@@ -24,6 +24,7 @@ import {
   waitForHttp,
 } from './processes';
 import {
+  attachFloors,
   BenchReport,
   FloorRun,
   HashingSet,
@@ -191,6 +192,15 @@ async function measureScenario(
   return { name, saturation, half: { ...half, rate } };
 }
 
+/**
+ * The service to measure: this tree's build, or with BENCH_SERVICE_ROOT another checkout's (built, `npm run
+ * build`), to compare two versions in the same hour of a busy machine.
+ */
+function serviceEntry(): string {
+  const root = process.env.BENCH_SERVICE_ROOT;
+  return root ? resolve(root, 'dist/src/main.js') : 'dist/src/main.js';
+}
+
 function serviceEnv(config: Config, set: HashingSet, port: number, emulatorUrl: string, prefix: string) {
   return {
     NODE_ENV: 'production',
@@ -213,6 +223,9 @@ function serviceEnv(config: Config, set: HashingSet, port: number, emulatorUrl: 
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE,
+    // For experiments with the runtime (e.g. --max-semi-space-size, or glibc's arenas); unset: as deployed.
+    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS,
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX,
     ...LIFTED_LIMITS,
   };
 }
@@ -290,7 +303,7 @@ async function measureSet(
     service = track(
       startNode(
         'service',
-        [...profile, 'dist/src/main.js'],
+        [...profile, serviceEntry()],
         serviceEnv(config, set, port, emulatorUrl, `${prefix}${set.label}:${round}:`),
       ),
     );
@@ -348,6 +361,9 @@ function commandLine(): string {
     'BENCH_SETS',
     'BENCH_LOG_LEVEL',
     'BENCH_CPU_PROF',
+    'BENCH_NODE_OPTIONS',
+    'BENCH_SERVICE_ROOT',
+    'MALLOC_ARENA_MAX',
     'UV_THREADPOOL_SIZE',
   ];
   const overrides = names.filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
@@ -414,13 +430,7 @@ async function main(): Promise<number> {
       }
       console.log(`\n== round ${r}: the floor`);
       round.floor.push(await measureFloor(config, floor, floorUrl));
-      // Each set is compared with the floor measured just before and just after it.
-      round.sets.forEach((set, i) => {
-        const around = [round.floor[i], round.floor[i + 1]];
-        set.floorRps = (around[0].rps + around[1].rps) / 2;
-        set.floorCpuMsPerRequest =
-          ((around[0].floor.cpuMsPerRequest ?? NaN) + (around[1].floor.cpuMsPerRequest ?? NaN)) / 2;
-      });
+      attachFloors(round);
     }
     await floor.stop();
 
