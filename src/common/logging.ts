@@ -1,5 +1,5 @@
 import { Params } from 'nestjs-pino';
-import pino, { DestinationStream } from 'pino';
+import { DestinationStream } from 'pino';
 import { Settings } from '../config/settings';
 import { maskPhoneNumbersIn } from './redaction';
 
@@ -26,19 +26,6 @@ function maskValue(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskValue(item, depth + 1)]));
 }
 
-let stdout: DestinationStream | undefined;
-
-/**
- * Standard output, written asynchronously: a line logged while the previous write is still on its way joins it in
- * the next write, so under load lines leave in batches instead of one blocking write(2) each (the profile of the
- * benchmark showed a synchronous write per request line as a few percent of the service's CPU). pino flushes what is
- * left synchronously when the process exits, `process.exit` included. One destination for every app in the process.
- */
-function stdoutDestination(): DestinationStream {
-  stdout ??= pino.destination({ dest: 1, sync: false });
-  return stdout;
-}
-
 /**
  * JSON logs with a request id on every line: nestjs-pino binds the request's logger for the whole request, so lines
  * written through Nest's Logger inside it carry `req.id` too. Secrets never reach them: the Authorization header,
@@ -48,7 +35,7 @@ function stdoutDestination(): DestinationStream {
 export function loggerParams(settings: Settings, stream?: DestinationStream): Params {
   return {
     pinoHttp: {
-      stream: stream ?? stdoutDestination(),
+      stream,
       level: settings.app.logLevel,
       hooks: {
         logMethod(args, method) {
