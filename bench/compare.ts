@@ -1,5 +1,6 @@
 /**
- * `npx ts-node --transpile-only bench/compare.ts before.json after.json`: two bench reports side by side, per
+ * `npx ts-node --transpile-only bench/compare.ts before.json[,more.json] after.json[,more.json]`: two bench reports
+ * (or two sets of them, whose rounds are pooled) side by side, per
  * hashing set and scenario, as medians over each report's rounds: the service's CPU time per request (what a busy
  * machine disturbs least), req/s at saturation, p99 at half rate and peak RSS; then the ratios of both.
  */
@@ -31,6 +32,12 @@ function rows(report: BenchReport): Map<string, Row> {
   return out;
 }
 
+/** Comma-separated reports as one: the first one's info, every one's rounds. */
+function pooled(paths: string): BenchReport {
+  const reports = paths.split(',').map((path) => JSON.parse(readFileSync(path, 'utf8')) as BenchReport);
+  return { ...reports[0], rounds: reports.flatMap((r) => r.rounds) };
+}
+
 /** The summary as this version of the bench computes it, whichever version wrote the report. */
 function resummarized(report: BenchReport): BenchReport {
   report.rounds.forEach(attachFloors);
@@ -39,8 +46,8 @@ function resummarized(report: BenchReport): BenchReport {
 
 function main(): void {
   const [beforePath, afterPath] = process.argv.slice(2);
-  const before = resummarized(JSON.parse(readFileSync(beforePath, 'utf8')) as BenchReport);
-  const after = resummarized(JSON.parse(readFileSync(afterPath, 'utf8')) as BenchReport);
+  const before = resummarized(pooled(beforePath));
+  const after = resummarized(pooled(afterPath));
   const a = rows(before);
   const b = rows(after);
   const f = (v: number | undefined, d = 1) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));

@@ -8,8 +8,8 @@ import { toSeconds, WindowCounter } from './window-counter';
  * Takes one point in each window, or none: refused at the first window whose count is at its limit. KEYS: the
  * windows' keys, one hash tag (one subject), so it runs unchanged on Redis Cluster. ARGV: per window, its limit and
  * its key's TTL in seconds. Answers {0, count of each window} when taken, or {i} for the window (1-based) that
- * refused. A key is created
- * with its TTL, as rate-limiter-flexible's own script does; a missing value reads as 0 on Redis and ioredis-mock alike.
+ * refused. A key is created with its TTL, as rate-limiter-flexible's own script does; a missing value reads as 0 on
+ * Redis and ioredis-mock alike.
  */
 const TAKE_ALL = `for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('get', key)) or 0
