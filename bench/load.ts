@@ -6,12 +6,14 @@ export interface LoadOptions {
   durationS: number;
   headers: Record<string, string>;
   request: autocannon.Request;
+  /** Requests per second over all connections; absent: as fast as the server answers (saturation). */
+  overallRate?: number;
 }
 
 export interface LoadSummary {
   /** Responses received, any status. */
   responses: number;
-  /** autocannon's mean of its per-second request counts. */
+  /** Responses per second over the run (autocannon's mean of its per-second counts). */
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -32,8 +34,8 @@ export function stopAllLoads(): void {
 }
 
 /**
- * Runs one autocannon load against loopback. `onInstance` receives the instance as soon as it exists, for a
- * request hook that needs to stop the run early.
+ * Runs one autocannon load over loopback, from the bench's process (never the service's). `onInstance` receives the
+ * instance as soon as it exists, for a request hook that needs to stop the run early.
  */
 export function runLoad(
   options: LoadOptions,
@@ -49,6 +51,7 @@ export function runLoad(
         timeout: 10,
         headers: options.headers,
         requests: [options.request],
+        ...(options.overallRate ? { overallRate: Math.max(1, Math.round(options.overallRate)) } : {}),
       },
       (error, result) => {
         running.delete(instance);
@@ -78,4 +81,11 @@ function summarize(result: autocannon.Result): LoadSummary {
     statusCounts,
     durationS: result.duration,
   };
+}
+
+/** The value below which `p` percent of the sorted samples lie (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }

@@ -7,6 +7,7 @@ import { NotifyEmulator } from '@app/notify-emulator';
 import { createApp } from '../src/app.factory';
 import { SANDBOX_EMULATOR } from '../src/sandbox/sandbox-emulator.module';
 
+/** The service in this process on real Redis and the in-process emulator: what `npm run chaos` drives. */
 export interface BenchService {
   url: string;
   emulator: NotifyEmulator;

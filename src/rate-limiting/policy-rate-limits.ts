@@ -6,6 +6,7 @@ import { NotifyCapacity } from './notify-capacity';
 import { PumpingGuard } from './pumping-guard';
 import { closestToLimit } from './rate-limit-headers';
 import { Admission, Quota, RateLimits, StartAdmissionRequest } from './rate-limits';
+import { SubjectWindows } from './subject-windows';
 import { WindowCounter } from './window-counter';
 
 /** The counters of the policies that count per subject; see the README's policy table. */
@@ -14,6 +15,8 @@ export interface PolicyCounters {
   endUserIp: WindowCounter;
   numberShort: WindowCounter;
   numberDaily: WindowCounter;
+  /** numberShort and numberDaily taken together, in one round trip. */
+  numberWindows: SubjectWindows;
 }
 
 type Taken = { quota?: Quota; refund: () => Promise<void> };
@@ -71,7 +74,7 @@ export class PolicyRateLimits extends RateLimits {
   override async forget(subjects: { clientId: string; numbers: string[] }): Promise<void> {
     await this.counters.apiKey.forget(subjects.clientId);
     for (const to of subjects.numbers) {
-      const number = this.digest('number', to);
+      const number = this.numberSubject(to);
       await this.counters.numberShort.forget(number);
       await this.counters.numberDaily.forget(number);
       await this.pumping.forget(to);
@@ -79,13 +82,8 @@ export class PolicyRateLimits extends RateLimits {
   }
 
   private sendSteps(to: string): Step[] {
-    const number = this.digest('number', to);
-    return [
-      () => this.count(this.counters.numberShort, number, 'rate_limited_destination'),
-      () => this.count(this.counters.numberDaily, number, 'destination_daily_limit'),
-      () => this.pumping.take(to),
-      () => this.capacity.takeDaily(),
-    ];
+    const number = this.numberSubject(to);
+    return [() => this.countNumber(number), () => this.pumping.take(to), () => this.capacity.takeDaily()];
   }
 
   private async token(): Promise<undefined> {
@@ -103,6 +101,22 @@ export class PolicyRateLimits extends RateLimits {
     throw code === 'destination_daily_limit'
       ? new DestinationLimitReached(taken.retryAfterSeconds)
       : new RateLimited(code, taken.retryAfterSeconds);
+  }
+
+  /** The number's quarter hour and day, in one step: the quarter hour refuses first, as it comes first. */
+  private async countNumber(number: string): Promise<Taken> {
+    const taken = await this.counters.numberWindows.take(number);
+    if (taken.kind === 'refused') {
+      throw taken.counter === this.counters.numberDaily
+        ? new DestinationLimitReached(taken.retryAfterSeconds)
+        : new RateLimited('rate_limited_destination', taken.retryAfterSeconds);
+    }
+    return { quota: closestToLimit(taken.quotas), refund: taken.refund };
+  }
+
+  /** A hash tag, so that all of a number's windows share one Redis Cluster slot. */
+  private numberSubject(to: string): string {
+    return `{${this.digest('number', to)}}`;
   }
 
   private async admit(steps: Step[]): Promise<Admission> {

@@ -13,6 +13,7 @@ import { DomainEvents } from '../core/domain-events';
 import { ApprovalsListener } from './approvals-listener';
 import { RateLimits } from './rate-limits';
 import { RedisTokenBucket } from './token-bucket';
+import { SubjectWindows } from './subject-windows';
 import { createLimiter, WindowCounter } from './window-counter';
 
 const MINUTE = 60;
@@ -45,12 +46,15 @@ export function createRateLimits(
   const capacity = new NotifyCapacity(new RedisTokenBucket(redis), catalog, limits.notify, (limit) =>
     counter('notify-daily', limit, DAY),
   );
+  const numberShort = counter('number-15min', limits.sendsPerNumberPer15Min, 15 * MINUTE);
+  const numberDaily = counter('number-day', limits.sendsPerNumberPerDay, DAY);
   return new PolicyRateLimits(
     {
       apiKey: counter('api-key', limits.startsPerApiKeyPerMinute, MINUTE),
       endUserIp: counter('end-user-ip', limits.startsPerIpPerHour, HOUR),
-      numberShort: counter('number-15min', limits.sendsPerNumberPer15Min, 15 * MINUTE),
-      numberDaily: counter('number-day', limits.sendsPerNumberPerDay, DAY),
+      numberShort,
+      numberDaily,
+      numberWindows: new SubjectWindows(redis, [numberShort, numberDaily]),
     },
     guard,
     capacity,

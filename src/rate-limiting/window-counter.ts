@@ -16,15 +16,24 @@ export type Take =
   | { kind: 'refused'; retryAfterSeconds: number };
 
 /**
- * rate-limiter-flexible's own INCR-with-TTL script (its `customIncrTtlLuaScript` option), plus one rule: a count that
- * a refund brings back to zero is deleted, so that a refused or failed request leaves no key behind, and a refund
- * that arrives after its window ended cannot leave a negative count. Atomic, so no concurrent take is lost.
+ * rate-limiter-flexible's own INCR-with-TTL script (its `customIncrTtlLuaScript` option; ARGV: points, TTL seconds,
+ * the limiter's points, its duration), plus two rules: a take that goes past the limit gives its points straight
+ * back, in the same step, so that a refusal is one round trip and changes nothing (the reply still shows the count
+ * past the limit, so the limiter refuses); and a count that a refund brings back to zero is deleted, so that a
+ * refused or failed request leaves no key behind, and a refund that arrives after its window ended cannot leave a
+ * negative count. Atomic, so no concurrent take is lost.
  */
 const INCR_TTL_DROP_EMPTY = `redis.call('set', KEYS[1], 0, 'EX', ARGV[2], 'NX')
 local consumed = redis.call('incrby', KEYS[1], ARGV[1])
 if consumed <= 0 then
   redis.call('del', KEYS[1])
   return {consumed, 0}
+end
+if tonumber(ARGV[1]) > 0 and consumed > tonumber(ARGV[3]) then
+  if redis.call('decrby', KEYS[1], ARGV[1]) <= 0 then
+    redis.call('del', KEYS[1])
+    return {consumed, 0}
+  end
 end
 local ttl = redis.call('pttl', KEYS[1])
 if ttl == -1 then
@@ -68,8 +77,8 @@ export class WindowCounter {
   }
 
   /**
-   * Takes one point. A refusal gives its point straight back (rate-limiter-flexible counts before it compares), so
-   * a refused request leaves the count as it found it.
+   * Takes one point. A refusal has given its point back already, in the script's own step (rate-limiter-flexible
+   * counts before it compares), so a refused request leaves the count as it found it at the cost of one round trip.
    */
   async take(subject: string): Promise<Take> {
     const { key, resetMs, options } = this.window(subject);
@@ -89,7 +98,6 @@ export class WindowCounter {
       };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      await storeCall(this.limiter.reward(key, 1, options));
       return { kind: 'refused', retryAfterSeconds: toSeconds(resetMs) };
     }
   }
@@ -109,6 +117,12 @@ export class WindowCounter {
   /** Deletes the current window's count. */
   async forget(subject: string): Promise<void> {
     await this.limiter.delete(this.window(subject).key);
+  }
+
+  /** The current window of `subject`: its key (under the connection's prefix), when it ends, and its key's TTL. */
+  slot(subject: string): { key: string; resetMs: number; ttlSeconds: number } {
+    const { key, resetMs, options } = this.window(subject);
+    return { key: `rl:${this.policy.name}:${key}`, resetMs, ttlSeconds: options.customDuration };
   }
 
   private window(subject: string) {

@@ -137,6 +137,44 @@ describe('rate limits on Redis (rate-limiter-flexible and the Lua scripts)', () 
     expect(left).toEqual([]);
   });
 
+  it('a refusal gives its own point back in the step that counted it: the flood to one number costs 3 round trips, not 4', async () => {
+    const { limits, redis, dump } = await setup({ LIMIT_SENDS_PER_NUMBER_15_MIN: '1' });
+    await start(limits, '+12065550100');
+    const before = await dump();
+    const sent = jest.spyOn(redis, 'sendCommand'); // passes every command through to Redis; only counts them
+    try {
+      expect(await codeOf(start(limits, '+12065550100'))).toBe('rate_limited_destination');
+      // The API key's take, the number's take (refused and undone in the same script), the API key's refund.
+      expect(sent.mock.calls.map(([command]) => (command as { name: string }).name)).toEqual([
+        'evalsha',
+        'evalsha',
+        'evalsha',
+      ]);
+    } finally {
+      sent.mockRestore();
+    }
+    expect(await dump()).toEqual(before);
+  });
+
+  it("a number's quarter hour and day are taken in one round trip, their keys in one Redis Cluster slot (one hash tag)", async () => {
+    const { limits, redis } = await setup();
+    const sent = jest.spyOn(redis, 'sendCommand'); // passes every command through to Redis; only counts them
+    try {
+      await start(limits, '+12065550100');
+      const touching = sent.mock.calls
+        .map(([command]) => (command as { args: unknown[] }).args.map(String))
+        .filter((args) => args.some((arg) => arg.includes('rl:number-')));
+      expect(touching).toHaveLength(1);
+      const keys = touching[0].filter((arg) => arg.includes('rl:number-'));
+      expect(keys).toHaveLength(2);
+      const tags = keys.map((key) => /\{([^}]+)\}/.exec(key)?.[1]);
+      expect(tags[0]).toMatch(/^[0-9a-f]{24}$/);
+      expect(tags[1]).toBe(tags[0]);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
   it('the pumping guard blocks a hot prefix without approvals, not one whose codes are used, until the block ends', async () => {
     const { clock, limits, seen } = await setup({
       PUMPING_MIN_SENDS: '10',
