@@ -10,6 +10,7 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { deletePrefix } from './redis-keys';
 import type { CeilingResult } from './ceiling';
 import { stopAllLoads } from './load';
 import { DistinctNumbers } from './phone-numbers';
@@ -368,17 +369,6 @@ function commandLine(): string {
   ];
   const overrides = names.filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
   return [...overrides, 'npm run bench'].join(' ');
-}
-
-async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
 }
 
 async function main(): Promise<number> {

@@ -1,31 +1,32 @@
 import { createApp } from '../../src/app.factory';
 import { TEST_REDIS_URL } from '../support/redis';
-import { RedisClusterProcess, eventually } from '../support/redis-cluster-process';
+import { RedisClusterProcess } from '../support/redis-cluster-process';
+import { eventually } from '../support/redis-process';
 import { auth, codeIn, latestMessage, RunningService, startService } from '../support/service';
 
 /**
  * The whole service on a Redis Cluster of this test's own, one of whose masters dies under load: requests answer
  * 503 store_unavailable (never a 500), readiness fails, and when the master is back the service recovers by itself.
  */
+/** The service on a cluster of the test's own, under a load of starts from one API key to one prefix: only the
+ * store may refuse them here. */
+const underLoad = (cluster: RedisClusterProcess) => ({
+  REDIS_URL: '',
+  REDIS_CLUSTER_NODES: cluster.seeds,
+  REDIS_COMMAND_TIMEOUT_MS: '300',
+  LIMIT_STARTS_PER_API_KEY_MINUTE: '1000000',
+  PUMPING_SENDS_PER_PREFIX_HOUR: '1000000',
+  PUMPING_MIN_APPROVAL_PERCENT: '0',
+  NOTIFY_SENDS_PER_SECOND: '10000',
+});
+
 describe('Redis Cluster: a master killed under load, then back', () => {
   const cluster = new RedisClusterProcess();
   let svc: RunningService;
 
   beforeAll(async () => {
     await cluster.start();
-    svc = await startService(
-      {
-        REDIS_URL: '',
-        REDIS_CLUSTER_NODES: cluster.seeds,
-        REDIS_COMMAND_TIMEOUT_MS: '300',
-        // The load is many starts from one API key to one prefix: only the store may refuse them here.
-        LIMIT_STARTS_PER_API_KEY_MINUTE: '1000000',
-        PUMPING_SENDS_PER_PREFIX_HOUR: '1000000',
-        PUMPING_MIN_APPROVAL_PERCENT: '0',
-        NOTIFY_SENDS_PER_SECOND: '10000',
-      },
-      'cluster-faults',
-    );
+    svc = await startService(underLoad(cluster), 'cluster-faults');
   });
   afterAll(async () => {
     await svc?.close().catch(() => undefined);
@@ -111,18 +112,7 @@ describe('Redis Cluster with replicas: a failover under load', () => {
 
   beforeAll(async () => {
     await cluster.start(3, 1);
-    svc = await startService(
-      {
-        REDIS_URL: '',
-        REDIS_CLUSTER_NODES: cluster.seeds,
-        REDIS_COMMAND_TIMEOUT_MS: '300',
-        LIMIT_STARTS_PER_API_KEY_MINUTE: '1000000',
-        PUMPING_SENDS_PER_PREFIX_HOUR: '1000000',
-        PUMPING_MIN_APPROVAL_PERCENT: '0',
-        NOTIFY_SENDS_PER_SECOND: '10000',
-      },
-      'cluster-failover',
-    );
+    svc = await startService(underLoad(cluster), 'cluster-failover');
   });
   afterAll(async () => {
     await svc?.close().catch(() => undefined);

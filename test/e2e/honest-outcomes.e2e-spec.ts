@@ -69,6 +69,15 @@ describe('Honest outcomes under Redis and Notify faults', () => {
     expect((res.body as { detail: string }).detail).toContain('same Idempotency-Key');
   }
 
+  /** The code of the latest message to `to` approves verification `id`: the code that went out works. */
+  async function expectLatestCodeApproves(id: string, to: string): Promise<void> {
+    const check = await svc.http
+      .post(`/v1/verifications/${id}/check`)
+      .set(auth)
+      .send({ code: codeIn(latestMessage(svc.emulator, to)) });
+    expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+  }
+
   it('a right-code check whose approval timed out: 503 outcome_unknown; the retry with its key answers valid: true', async () => {
     const to = '+12065550160';
     const { id, code } = await started(to);
@@ -202,11 +211,7 @@ describe('Honest outcomes under Redis and Notify faults', () => {
       .send({ to, channel: 'sms' });
     expect(retry.status).toBe(201);
     expect(svc.emulator.messages({ to })).toHaveLength(2);
-    const check = await svc.http
-      .post(`/v1/verifications/${retry.body.id}/check`)
-      .set(auth)
-      .send({ code: codeIn(latestMessage(svc.emulator, to)) });
-    expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+    await expectLatestCodeApproves(retry.body.id as string, to);
   });
 
   it('a resend whose new code timed out after the send: 503 outcome_unknown; the retry with its key answers the 200 with the new send', async () => {
@@ -295,11 +300,7 @@ describe('Honest outcomes under Redis and Notify faults', () => {
       Number(retry.headers['ratelimit-limit']) - 1,
     );
     expect(svc.emulator.messages({ to })).toHaveLength(2);
-    const check = await svc.http
-      .post(`/v1/verifications/${retry.body.id}/check`)
-      .set(auth)
-      .send({ code: codeIn(latestMessage(svc.emulator, to)) });
-    expect(check.body).toMatchObject({ valid: true, status: 'approved' });
+    await expectLatestCodeApproves(retry.body.id as string, to);
   });
 
   it('racing right-code checks: one approves, the losers are told approved', async () => {

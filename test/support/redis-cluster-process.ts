@@ -1,32 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-export async function eventually(
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { eventually, freePort, probeRedis } from './redis-process';
 
 interface Node {
   port: number;
@@ -191,55 +170,28 @@ export class RedisClusterProcess {
     await eventually(async () => (await this.ping(node)) === 'PONG', 10_000, `redis-server on ${node.port}`);
   }
 
-  private async ping(node: Node): Promise<string> {
-    const probe = new Redis(node.port, '127.0.0.1', {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return await probe.ping();
-    } finally {
-      probe.disconnect();
-    }
+  private ping(node: Node): Promise<string> {
+    return probeRedis(node.port, (redis) => redis.ping(), 'unreachable');
   }
 
-  private async replication(node: Node): Promise<string> {
-    const probe = new Redis(node.port, '127.0.0.1', {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      const info = await probe.info('replication');
-      if (!/^role:slave/m.test(info)) return 'master';
-      return /^master_link_status:up/m.test(info) ? 'synced' : 'syncing';
-    } catch {
-      return 'unreachable';
-    } finally {
-      probe.disconnect();
-    }
+  private replication(node: Node): Promise<string> {
+    return probeRedis(
+      node.port,
+      async (redis) => {
+        const info = await redis.info('replication');
+        if (!/^role:slave/m.test(info)) return 'master';
+        return /^master_link_status:up/m.test(info) ? 'synced' : 'syncing';
+      },
+      'unreachable',
+    );
   }
 
-  private async state(node: Node): Promise<string> {
-    const probe = new Redis(node.port, '127.0.0.1', {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      const info = (await probe.cluster('INFO')) as string;
-      return /^cluster_state:(\w+)/m.exec(info)?.[1] ?? 'unknown';
-    } catch {
-      return 'unreachable';
-    } finally {
-      probe.disconnect();
-    }
+  private state(node: Node): Promise<string> {
+    return probeRedis(
+      node.port,
+      async (redis) =>
+        /^cluster_state:(\w+)/m.exec((await redis.cluster('INFO')) as string)?.[1] ?? 'unknown',
+      'unreachable',
+    );
   }
 }

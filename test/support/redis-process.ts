@@ -18,10 +18,35 @@ export async function eventually(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await probe()) return;
+    if (await probe().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Asks one redis-server something over a connection of its own (no retries, no offline queue), then closes it;
+ * `fallback` is the answer when the server cannot be reached or refuses.
+ */
+export async function probeRedis<T>(
+  port: number,
+  ask: (redis: Redis) => Promise<T>,
+  fallback: T,
+): Promise<T> {
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return await ask(probe);
+  } catch {
+    return fallback;
+  } finally {
+    probe.disconnect();
+  }
 }
 
 /** A redis-server of a test's own, which it can kill, pause, fill and restart on the same port. */
@@ -67,20 +92,7 @@ export class RedisProcess {
     return redis;
   }
 
-  private async answers(): Promise<boolean> {
-    const probe = new Redis(this.url, {
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
+  private answers(): Promise<boolean> {
+    return probeRedis(this.port, async (redis) => (await redis.ping()) === 'PONG', false);
   }
 }
