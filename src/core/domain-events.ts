@@ -17,8 +17,16 @@ export type CheckResult =
 export type DomainEvent =
   /** The first code was sent and the verification stored. */
   | { type: 'verification.started'; verification: VerificationRecord }
-  /** Starting `verification` canceled the pending one (`replacedId`) of the same client, purpose and number. */
-  | { type: 'verification.replaced'; verification: VerificationRecord; replacedId: string }
+  /**
+   * Starting `verification` canceled the pending one (`replacedId`) of the same client, purpose and number;
+   * `replaced` is that one as the start read it once (absent if the read failed), so no subscriber reads it again.
+   */
+  | {
+      type: 'verification.replaced';
+      verification: VerificationRecord;
+      replacedId: string;
+      replaced?: VerificationRecord;
+    }
   /** A resend installed a new code with a new deadline. */
   | { type: 'verification.resent'; verification: VerificationRecord }
   /** Any check, by its result (`verification` absent when none was found). */

@@ -42,7 +42,7 @@ function setup() {
   const webhooks = new StatusWebhooks(outbox, clock, [
     { clientId: 'acme', url: 'http://127.0.0.1:9/hooks', secret: 'whsec_c2VjcmV0' },
   ]);
-  const subscriber = new VerificationWebhooks(webhooks, store, clock);
+  const subscriber = new VerificationWebhooks(webhooks, clock);
   const recorded = new (class extends RecordingEvents {
     override async publish(event: DomainEvent): Promise<void> {
       await super.publish(event);

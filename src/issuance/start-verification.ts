@@ -135,10 +135,13 @@ export class StartVerification {
       });
     await this.events.publish({ type: 'verification.started', verification });
     if (created.replacedId !== undefined) {
+      // The start stands whatever this read meets; subscribers then do without the replaced record.
+      const replaced = (await this.store.get(created.replacedId).catch(() => null)) ?? undefined;
       await this.events.publish({
         type: 'verification.replaced',
         verification,
         replacedId: created.replacedId,
+        replaced,
       });
     }
     return { kind: 'started', verification, quota: admission.quota };

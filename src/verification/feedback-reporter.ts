@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotifyClient, NotifyError } from '@app/notify';
 import { EventOf, OnDomainEvent } from '../core/domain-events';
-import { VerificationRecord } from '../core/verification';
-import { VerificationStore } from '../issuance/verification-store';
 import { JobResult, Outbox } from '../outbox/outbox';
 import { OutboxJob } from '../outbox/outbox-job';
 
@@ -32,35 +30,37 @@ export class FeedbackReporter {
   constructor(
     private readonly outbox: Outbox,
     private readonly notify: NotifyClient,
-    private readonly store: VerificationStore,
   ) {}
 
   /** Never throws and never waits for Notify: a check must not be slowed or failed by feedback. */
   @OnDomainEvent('verification.approved')
-  async approved({ verification, messageId }: EventOf<'verification.approved'>): Promise<void> {
+  async approved({ messageId }: EventOf<'verification.approved'>): Promise<void> {
     await this.report(messageId, 'RECEIVED');
-    await this.unused(verification, messageId);
   }
 
-  /** The previous code was replaced: its messages' codes are dead. */
+  /**
+   * The code a resend replaced is dead: FAILED for the message that carried it. (Each earlier message was reported
+   * at its own resend, so every message is reported once, by the event that ended its code.)
+   */
   @OnDomainEvent('verification.resent')
   async resent({ verification }: EventOf<'verification.resent'>): Promise<void> {
-    await this.unused(verification, verification.messageId);
+    const previous = verification.sends[verification.sends.length - 2];
+    if (previous) await this.report(previous.messageId, 'FAILED');
   }
 
+  /** The verification ended without its code being used: FAILED for the message carrying the current code. */
   @OnDomainEvent('verification.failed')
   @OnDomainEvent('verification.canceled')
   @OnDomainEvent('verification.expired')
   async ended({
     verification,
   }: EventOf<'verification.failed' | 'verification.canceled' | 'verification.expired'>) {
-    await this.unused(verification);
+    await this.report(verification.messageId, 'FAILED');
   }
 
   @OnDomainEvent('verification.replaced')
-  async replaced({ replacedId }: EventOf<'verification.replaced'>): Promise<void> {
-    const previous = await this.store.get(replacedId).catch(() => null);
-    if (previous) await this.unused(previous);
+  async replaced({ replaced }: EventOf<'verification.replaced'>): Promise<void> {
+    if (replaced) await this.report(replaced.messageId, 'FAILED');
   }
 
   /** One PutMessageFeedback call per attempt; the outbox does the backoff. */
@@ -75,13 +75,6 @@ export class FeedbackReporter {
         return { kind: 'drop', reason: `PutMessageFeedback refused: ${error.kind}` };
       }
       return { kind: 'retry', reason: `PutMessageFeedback failed: ${(error as Error).message}` };
-    }
-  }
-
-  /** FAILED for every message of the verification but `except` (the one whose code is live or was used). */
-  private async unused(verification: VerificationRecord, except?: string): Promise<void> {
-    for (const { messageId } of verification.sends) {
-      if (messageId !== except) await this.report(messageId, 'FAILED');
     }
   }
 

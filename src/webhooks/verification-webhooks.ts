@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { EventOf, OnDomainEvent } from '../core/domain-events';
 import { effectiveStatus } from '../core/verification';
-import { VerificationStore } from '../issuance/verification-store';
 import { JobResult } from '../outbox/outbox';
 import { OutboxJob } from '../outbox/outbox-job';
 import { StatusWebhooks, WEBHOOK_JOB } from './status-webhooks';
@@ -21,7 +20,6 @@ export class VerificationWebhooks {
 
   constructor(
     private readonly webhooks: StatusWebhooks,
-    private readonly store: VerificationStore,
     private readonly clock: Clock,
   ) {
     this.deliver = webhookHandler(webhooks);
@@ -43,10 +41,8 @@ export class VerificationWebhooks {
   }
 
   @OnDomainEvent('verification.replaced')
-  async replaced({ verification, replacedId }: EventOf<'verification.replaced'>): Promise<void> {
-    if (!this.webhooks.wants(verification.clientId)) return;
-    const previous = await this.store.get(replacedId);
-    if (previous) await this.webhooks.announce('verification.canceled', previous, 'canceled');
+  async replaced({ replaced }: EventOf<'verification.replaced'>): Promise<void> {
+    if (replaced) await this.webhooks.announce('verification.canceled', replaced, 'canceled');
   }
 
   @OnDomainEvent('verification.settled', { critical: true })

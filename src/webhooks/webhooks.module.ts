@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { Settings } from '../config/settings';
-import { IssuanceModule } from '../issuance/issuance.module';
 import { Outbox } from '../outbox/outbox';
 import { OutboxModule } from '../outbox/outbox.module';
 import { StatusWebhooks } from './status-webhooks';
@@ -9,7 +8,7 @@ import { VerificationWebhooks } from './verification-webhooks';
 
 /** Status webhooks: queued in the outbox as the domain events come, and delivered by the outbox. */
 @Module({
-  imports: [OutboxModule, IssuanceModule],
+  imports: [OutboxModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     {
